@@ -1,0 +1,149 @@
+# kizuna — build, deps, demo, check, bench, fuzz.
+#
+#   make            build/kizuna and build/plugins/<name>.so
+#   make demo       install deps, make the demo media, play the demo playlists
+#   make check      install deps, build with ASan+UBSan, run every test
+#   make bench      benchmarks (ratios against ffplay / mpv / ffmpeg), not part of check
+#   make fuzz       run the libFuzzer targets for a while (FUZZ_SECONDS, default 300)
+#
+# Everything is discovered: player/*.c is the executable, plugins/<name>/*.c is one plugin,
+# tests/unit/test_*.c is one cmocka executable each, tests/plugins/<name>.c a test plugin.
+
+BUILD   ?= build
+SAN     ?= 0
+CC      ?= cc
+PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -g -fPIC \
+               -DKZ_VERSION='"$(VERSION)"'
+ifeq ($(SAN),1)
+CFLAGS_OPT  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=address,undefined
+else
+CFLAGS_OPT  := -O2
+LDFLAGS_SAN :=
+endif
+
+DEPS_STAMP := build/.deps-stamp
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  += $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -ldl -lm -lpthread
+LDFLAGS += $(LDFLAGS_SAN)
+
+PLAYER_SRC  := $(wildcard player/*.c)
+PLAYER_OBJ  := $(PLAYER_SRC:%.c=$(BUILD)/obj/%.o)
+CORE_OBJ    := $(filter-out $(BUILD)/obj/player/main.o,$(PLAYER_OBJ))
+PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/*.c)))
+PLUGIN_NAMES:= $(notdir $(patsubst %/,%,$(PLUGIN_DIRS)))
+PLUGINS     := $(PLUGIN_NAMES:%=$(BUILD)/plugins/%.so)
+TEST_SRC    := $(wildcard tests/unit/test_*.c)
+TESTS       := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_PLUGINS:= $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard tests/plugins/*.c))
+TOOLS       := $(BUILD)/tools/imgcmp
+
+.PHONY: all deps demo demo-media check unit golden fuzz fuzz-build bench soak clean format install
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/kizuna $(PLUGINS)
+
+# --- dependencies ------------------------------------------------------------------------
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): tools/deps.list tools/deps.sh
+	@sh tools/deps.sh
+	@mkdir -p $(dir $@) && touch $@
+
+# --- the executable and plugins ----------------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kizuna: $(PLAYER_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A plugin is every .c in its folder; plugins may add libraries in plugins/<name>/libs.mk
+# (a line "LIBS_<name> := ..."), kept beside the plugin rather than in this file.
+-include $(wildcard plugins/*/libs.mk)
+.SECONDEXPANSION:
+$(BUILD)/plugins/%.so: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard plugins/%/*.c))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PKG_LIBS) $(LIBS_$*) -lm -lpthread
+
+$(BUILD)/test-plugins/%.so: tests/plugins/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $< $(PKG_LIBS)
+
+# --- tests -------------------------------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(CORE_OBJ) \
+	    $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tools/imgcmp: tests/golden/imgcmp.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
+ASAN := build/asan
+SANENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+          LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+          SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
+
+# make check: everything below runs on the sanitizer build in build/asan.
+check: deps
+	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 test-binaries
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 unit golden
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@echo "make check: all tests passed"
+
+.PHONY: test-binaries
+test-binaries: all $(TESTS) $(TEST_PLUGINS) $(TOOLS)
+
+unit: test-binaries
+	@$(SANENV) KZ_BUILD=$(BUILD) sh tests/run-unit.sh $(TESTS)
+
+golden: test-binaries
+	@$(SANENV) KZ_BUILD=$(BUILD) GEN=$(GEN) sh tests/golden/run.sh
+
+# --- fuzzing (clang + libFuzzer) ---------------------------------------------------------
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_PLAYER  := $(filter-out player/main.c,$(PLAYER_SRC))
+FUZZ_SECONDS ?= 300
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_PLAYER) $(wildcard player/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	    -o $@ $< $(FUZZ_PLAYER) $(PKG_LIBS) -ldl -lm -lpthread
+fuzz-build: $(FUZZ_BINS)
+fuzz-smoke: fuzz-build
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  echo "fuzz: $$n for 20 s"; \
+	  $$f -max_total_time=20 -print_final_stats=0 -close_fd_mask=3 build/fuzz/corpus-$$n tests/fuzz/corpus \
+	     >build/fuzz/$$n.log 2>&1 || { tail -n 40 build/fuzz/$$n.log; exit 1; }; done
+fuzz: fuzz-build
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$n tests/fuzz/corpus || exit 1; done
+.PHONY: fuzz-smoke
+
+# --- demo --------------------------------------------------------------------------------
+demo-media: all
+	@sh tools/make-demo-media.sh build/content
+demo: deps demo-media
+	@sh tools/demo.sh
+
+bench: deps all
+	@sh tools/bench.sh
+
+soak: deps all
+	@sh tools/soak.sh
+
+format:
+	clang-format -i $(PLAYER_SRC) $(wildcard player/*.h plugins/*/*.c include/kizuna/*.h tests/*/*.c)
+
+clean:
+	rm -rf build/obj build/asan build/plugins build/tests build/tools build/fuzz build/kizuna
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

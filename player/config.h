@@ -1,0 +1,37 @@
+/* player.ini: display, paths, time zone. Read with inih; unknown keys and bad values are
+ * errors with file:line. Relative paths are relative to the directory of player.ini. */
+#ifndef KZ_CONFIG_H
+#define KZ_CONFIG_H
+#include <limits.h>
+
+enum kz_renderer_hint { KZ_RENDER_AUTO = 0, KZ_RENDER_SOFTWARE, KZ_RENDER_OPENGL,
+                        KZ_RENDER_OPENGLES2 };
+
+typedef struct kz_config {
+    char path[PATH_MAX]; /* player.ini itself (absolute) */
+    /* [display] */
+    int width, height;   /* 0,0 = desktop resolution */
+    int fullscreen;      /* default yes */
+    int rotation;        /* 0, 90, 180, 270 (clockwise) */
+    int renderer;        /* enum kz_renderer_hint */
+    int vsync;           /* default yes */
+    /* [paths], absolute after loading */
+    char plugins[PATH_MAX];
+    char playlists[PATH_MAX];
+    char content[PATH_MAX];
+    char fonts[PATH_MAX];
+    char logs[PATH_MAX];
+    /* [player] */
+    char timezone[64];   /* default Asia/Tokyo */
+    char name[64];       /* screen name for logs, default "kizuna" */
+    char standby_text[256]; /* shown when nothing is playable */
+} kz_config;
+
+void kz_config_defaults(kz_config *c, const char *base_dir);
+/* Returns the number of errors (each logged with file:line); 0 = good. A missing file is one
+ * error. The struct is filled with defaults plus every good value either way. */
+int kz_config_load(kz_config *c, const char *path);
+int kz_config_load_string(kz_config *c, const char *text, const char *name, const char *base_dir);
+/* --config F, else $KIZUNA_CONFIG, else ./playlists/player.ini, else /etc/kizuna/player.ini */
+const char *kz_config_default_path(const char *arg);
+#endif

@@ -1,0 +1,17 @@
+/* The timeline: a pure function of (model, instant). No state advances as the player runs:
+ * the same model and instant always give the same answer, on any machine. */
+#ifndef KZ_SCHEDULE_H
+#define KZ_SCHEDULE_H
+#include "playlist.h"
+
+typedef struct kz_slot {
+    const kz_item *item; /* NULL: nothing eligible (the standby slide is on air) */
+    kz_us start;         /* absolute instant the slot began */
+    kz_us end;           /* absolute instant it ends (the next change) */
+} kz_slot;
+
+/* What is on air at now. Always fills *slot (item may be NULL); returns 0. */
+int kz_schedule_at(const kz_model *m, kz_us now, kz_slot *slot);
+/* The slot after cur (i.e. at cur->end). */
+int kz_schedule_next(const kz_model *m, const kz_slot *cur, kz_slot *next);
+#endif
