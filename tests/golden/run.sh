@@ -1,0 +1,46 @@
+#!/bin/sh
+# Golden frames: every line of tests/golden/*.cases is
+#     NAME  CASEDIR  TIME  WxH  TOL
+# CASEDIR (under tests/golden/) holds a player.ini and its playlists; TIME is ISO 8601 with an
+# offset; TOL is "exact" (every pixel equal) or "psnr:N" (PSNR >= N dB, for text, whose
+# rasterising may differ between FreeType versions). The reference is tests/ref/NAME.png.
+# GEN=1 rewrites the references (review their diff like code). A failure leaves the actual
+# frame and a diff image in $KZ_BUILD/golden/.
+set -u
+B=${KZ_BUILD:-build}
+KZ=$B/kizuna
+CMP=$B/tools/imgcmp
+OUT=$B/golden
+MEDIA=build/test-media
+mkdir -p "$OUT" "$MEDIA"
+for g in tests/media/gen-*.sh; do
+    [ -e "$g" ] || continue
+    sh "$g" "$MEDIA" || { echo "golden: $g failed"; exit 1; }
+done
+export KIZUNA_PLUGINS="$B/plugins"
+pass=0; fail=0; failed=""
+cases=$(mktemp); trap 'rm -f "$cases"' EXIT
+cat tests/golden/*.cases 2>/dev/null | grep -v '^[[:space:]]*#' | grep -v '^[[:space:]]*$' >"$cases"
+while read -r name dir at size tol; do
+    act="$OUT/$name.png"; ref="tests/ref/$name.png"
+    if ! "$KZ" render --config "tests/golden/$dir/player.ini" --at "$at" --size "$size" \
+            --out "$act" >"$OUT/$name.log" 2>&1; then
+        echo "golden: $name: render failed:"; cat "$OUT/$name.log"
+        fail=$((fail + 1)); failed="$failed $name"; continue
+    fi
+    if [ "${GEN:-}" = 1 ]; then
+        cp "$act" "$ref"; echo "golden: $name: reference written"; pass=$((pass + 1)); continue
+    fi
+    if [ ! -f "$ref" ]; then
+        echo "golden: $name: no reference $ref (make check GEN=1 writes it)"
+        fail=$((fail + 1)); failed="$failed $name"; continue
+    fi
+    if "$CMP" "$ref" "$act" "$tol" "$OUT/$name.diff.png"; then
+        pass=$((pass + 1))
+    else
+        echo "golden: $name: differs from $ref; see $act and $OUT/$name.diff.png"
+        fail=$((fail + 1)); failed="$failed $name"
+    fi
+done <"$cases"
+echo "golden: $pass passed, $fail failed"
+[ $fail = 0 ] || { echo "golden: failed:$failed"; exit 1; }
