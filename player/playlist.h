@@ -31,6 +31,10 @@ typedef struct kz_model {
     kz_item *items;    /* all items of all playlists, playlist by playlist, in file order */
     size_t n_items;
     int errors;        /* problems found while parsing (each logged with file:line) */
+    /* Compiled schedule (schedule.c owns its shape): built by kz_schedule_compile() after
+     * the plugin host has attached (durations known), freed with sched_free. */
+    void *sched;
+    void (*sched_free)(void *sched);
 } kz_model;
 
 /* Parse every *.ini in dir except player.ini (and dot files, editor back-ups), sorted by

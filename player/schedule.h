@@ -10,6 +10,11 @@ typedef struct kz_slot {
     kz_us end;           /* absolute instant it ends (the next change) */
 } kz_slot;
 
+/* Read the schedule keys of every playlist and item (marking them used), validate them and
+ * build m->sched. Runs after kz_host_attach (durations known). Items whose schedule keys are
+ * bad are marked unplayable. Returns the number of problems (each logged with file:line). */
+int kz_schedule_compile(kz_model *m);
+
 /* What is on air at now. Always fills *slot (item may be NULL); returns 0. */
 int kz_schedule_at(const kz_model *m, kz_us now, kz_slot *slot);
 /* The slot after cur (i.e. at cur->end). */
