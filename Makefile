@@ -46,6 +46,7 @@ TOOLS       := $(BUILD)/tools/imgcmp
 
 .PHONY: all deps demo demo-media check unit golden fuzz fuzz-build bench soak clean format install
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BUILD)/kizuna $(PLUGINS)
 
