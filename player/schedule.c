@@ -410,22 +410,26 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
             t = w.cps[k + 1];
             continue;
         }
-        /* Smooth weighted round robin; skip the previous campaign where another can go. */
+        /* Smooth weighted round robin: every candidate earns its weight, the one with the
+         * most credit airs and pays the sum. When that one would repeat the previous
+         * campaign, the best candidate of another campaign goes instead if it is owed
+         * airtime (credit > 0): the credits keep the shares, the campaigns interleave. */
         int64_t sum = 0;
-        int pick = -1, pick_any = -1;
+        int pick = -1, alt = -1;
         for (int j = c0; j < c1; j++) {
             int i = w.cand[j];
             const sitem *si = &s->items[z->items[i]];
             w.credit[i] += si->info.weight;
             sum += si->info.weight;
-            if (pick_any < 0 || w.credit[i] > w.credit[pick_any])
-                pick_any = i;
-            if ((!prev_campaign || si->campaign_id != prev_campaign) &&
-                (pick < 0 || w.credit[i] > w.credit[pick]))
+            if (pick < 0 || w.credit[i] > w.credit[pick])
                 pick = i;
+            if ((!prev_campaign || si->campaign_id != prev_campaign) &&
+                (alt < 0 || w.credit[i] > w.credit[alt]))
+                alt = i;
         }
-        if (pick < 0)
-            pick = pick_any;
+        if (prev_campaign && s->items[z->items[pick]].campaign_id == prev_campaign && alt >= 0 &&
+            w.credit[alt] > 0)
+            pick = alt;
         w.credit[pick] -= sum;
         const sitem *si = &s->items[z->items[pick]];
         prev_campaign = si->campaign_id;
