@@ -389,7 +389,8 @@ static void out_html(const plan *pl, FILE *f)
           ".strip{display:flex;height:10px;margin:4px 0 2px;border-radius:2px;overflow:hidden}\n"
           ".hours{display:flex;height:22px;margin:2px 0 4px}\n"
           ".hours div{flex:1;border-right:1px solid #fff}\n"
-          ".c{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;line-height:15px}\n"
+          ".c{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;line-height:14px}\n"
+          ".n2{color:#555;padding-left:15px;margin-bottom:2px}\n"
           "table.t{border-collapse:collapse;font-size:13px}\n"
           ".t td,.t th{border-bottom:1px solid #ddd;padding:3px 10px;text-align:left}\n"
           ".t td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
@@ -503,11 +504,12 @@ static void out_html(const plan *pl, FILE *f)
                 if (!st->campaign || !st->airtime)
                     continue;
                 campaign_color(st, col, sizeof col);
-                fmt_dur(st->airtime, d, sizeof d);
+                long long mins = (long long)((st->airtime + 30 * KZ_US_PER_S) / (60 * KZ_US_PER_S));
                 fprintf(f, "<div class=\"c\"><i class=\"chip\" style=\"background:%s;"
                            "width:9px;height:9px\"></i>", col);
                 html_str(f, cname(st));
-                fprintf(f, " %s ×%ld</div>", d, st->plays);
+                fprintf(f, "</div><div class=\"c n2\">%lld:%02lld h · %ld plays</div>", mins / 60,
+                        mins % 60, st->plays);
             }
             fputs("</td>", f);
         }
