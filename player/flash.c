@@ -637,7 +637,7 @@ int kz_flash_analyse_file(const char *path, const kz_flash_profile *prof, int ke
                 if (!sws) {
                     kz_log("flash", KZ_LOG_ERROR, "%s: cannot convert %dx%d %s frames", path,
                            frame->width, frame->height,
-                           av_get_pix_fmt_name(frame->format) ?: "?");
+                           av_get_pix_fmt_name(frame->format) ? av_get_pix_fmt_name(frame->format) : "?");
                     goto fail;
                 }
                 int full = frame->color_range == AVCOL_RANGE_JPEG;
