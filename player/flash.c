@@ -417,9 +417,11 @@ int kz_flash_finish(kz_flash *f, kz_flash_report *out)
     a = 0;
     double near_sum = 0;
     for (size_t i = 0; i < n; i++) {
+        /* Near the limit: warn_from..fail_over transitions in the last second, luminance or
+         * red (the luminance band for both: jp's earlier red warning is not "sustained
+         * flashing at the limit"). */
         int near_i = (fr[i].lum_count >= pr->warn_from && fr[i].lum_count <= pr->fail_over) ||
-                     (fr[i].red_count >= pr->red_warn_from &&
-                      fr[i].red_count <= pr->red_fail_over);
+                     (fr[i].red_count >= pr->warn_from && fr[i].red_count <= pr->fail_over);
         fr[i].extended = (uint8_t)near_i; /* provisional: "near", rewritten below */
         if (near_i)
             near_sum += dur[i];
@@ -468,8 +470,14 @@ int kz_flash_finish(kz_flash *f, kz_flash_report *out)
             red_fail |= fr[j].red_count > pr->red_fail_over;
             ext |= fr[j].extended;
         }
-        /* The window that first reached the state began up to one second earlier. */
-        w.start = fr[i].t - 1.0 > fr[0].t ? fr[i].t - 1.0 : fr[0].t;
+        /* The stretch begins at the first transition of the first window that reached the
+         * state (up to one second before frame i). */
+        size_t k = i;
+        while (k > 0 && fr[k - 1].t > fr[i].t - 1.0 + eps)
+            k--;
+        while (k < i && !fr[k].lum_tr && !fr[k].red_tr)
+            k++;
+        w.start = fr[k].t;
         w.end = fr[j - 1].t;
         w.rule = lum_fail ? RULE_LUM : red_fail ? RULE_RED : ext ? RULE_EXT : RULE_WARN;
         if (n_all == cap_all) {
