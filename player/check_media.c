@@ -317,15 +317,6 @@ int kz_check_media(struct kz_player *p)
             continue;
         }
         const kz_flash_profile *prof = item_profile(it, cache.gate_ran);
-        /* Several items may show one clip: report it once per profile. */
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++) {
-            char other[PATH_MAX];
-            seen = item_clip(&m->items[j], p->cfg.content, other, sizeof other) == 0 &&
-                   !strcmp(other, path) && item_profile(&m->items[j], 1) == prof;
-        }
-        if (seen)
-            continue;
         clip_result *c = clip_result_get(path, prof);
         if (!c) {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] file = %s: cannot be decoded for the flash "
@@ -342,10 +333,13 @@ int kz_check_media(struct kz_player *p)
             !(cache.gate_ran && c->reported))
             level = KZ_LOG_ERROR; /* the gate did not run: this is where it is counted */
         kz_log(LOG, level, "%s:%d: [%s] file = %s: flash %s (profile %s; at most %d luminance "
-               "and %d red transitions in one second%s%s%s%s)", ps->file,
+               "and %d red transitions in one second%s%s%s%s)%s", ps->file,
                kz_params_line(ps, "file"), ps->section, path, kz_flash_verdict_name(c->verdict),
                prof->name, c->max_lum, c->max_red, c->verdict ? "; worst " : "",
-               c->verdict ? a : "", c->verdict ? "-" : "", c->verdict ? b : "");
+               c->verdict ? a : "", c->verdict ? "-" : "", c->verdict ? b : "",
+               c->verdict == KZ_FLASH_FAIL && override && *override
+                   ? "; aired under its flash_override"
+                   : "");
         problems += c->verdict == KZ_FLASH_FAIL && !(override && *override);
     }
     cache_save();
