@@ -610,11 +610,18 @@ int kz_flash_analyse_file(const char *path, const kz_flash_profile *prof, int ke
     while (1) {
         if (!eof) {
             err = av_read_frame(fmt, pkt);
+            if (err < 0 && err != AVERROR_EOF && err != AVERROR(EAGAIN)) {
+                /* A damaged tail: analyse what could be read, and say so. */
+                av_strerror(err, msg, sizeof msg);
+                kz_log("flash", KZ_LOG_WARN, "%s: read error after %lld frames (%s); the "
+                       "rest of the file is not analysed", path, (long long)index, msg);
+                err = AVERROR_EOF;
+            }
             if (err == AVERROR_EOF) {
                 eof = 1;
                 avcodec_send_packet(dec, NULL);
             } else if (err < 0) {
-                goto averr;
+                continue;
             } else {
                 if (pkt->stream_index == st) {
                     err = avcodec_send_packet(dec, pkt);
@@ -675,7 +682,7 @@ int kz_flash_analyse_file(const char *path, const kz_flash_profile *prof, int ke
         }
         if (err == AVERROR_EOF)
             break;
-        if (err != AVERROR(EAGAIN))
+        if (err != AVERROR(EAGAIN) && err != AVERROR_INVALIDDATA)
             goto averr;
     }
     if (!an) {
