@@ -23,16 +23,16 @@ best() { # COMMAND...: prints the faster of two wall-clock runs, in seconds
         t0=$(now)
         "$@" >/dev/null 2>&1 || true
         t1=$(now)
-        t=$(echo "$t1 - $t0" | bc -l)
-        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+        t=$(awk "BEGIN { print $t1 - $t0 }")
+        if [ -z "$b" ] || awk "BEGIN { exit !($t < $b) }"; then b=$t; fi
     done
     echo "$b"
 }
 
 kz=$(best "$KZ" flash "$CLIP")
 ff=$(best ffmpeg -nostdin -loglevel error -threads 2 -i "$CLIP" -f null -)
-rt=$(echo "$SECONDS_OF_VIDEO / $kz" | bc -l)
-ratio=$(echo "$ff / $kz" | bc -l)
+rt=$(awk "BEGIN { print $SECONDS_OF_VIDEO / $kz }")
+ratio=$(awk "BEGIN { print $ff / $kz }")
 printf 'flash analysis:  %s flash %s\n' "$KZ" "$CLIP"
 printf '                 %.2f s for %d s of video = %.1fx real time (target >= 10x)\n' \
     "$kz" "$SECONDS_OF_VIDEO" "$rt"
@@ -40,3 +40,12 @@ printf 'plain decode:    ffmpeg -threads 2 -i %s -f null -\n' "$CLIP"
 printf '                 %.2f s; kizuna flash runs at %.2fx the speed of plain decoding\n' \
     "$ff" "$ratio"
 printf '%s\t%.3f\t%.2f\t%.3f\n' "$(date -u +%FT%TZ)" "$kz" "$rt" "$ff" >>"$OUT/flash.tsv"
+# Wall time depends on what else runs on the machine; CPU time much less. Two idle cores
+# could at best run the analysis in CPU / 2.
+if [ -x /usr/bin/time ]; then
+    cpu=$(/usr/bin/time -f '%U %S' "$KZ" flash "$CLIP" 2>&1 >/dev/null | tail -n 1 |
+          awk '{ print $1 + $2 }')
+    printf 'CPU time:        %.2f s user+sys; on 2 idle cores at best %.1fx real time\n' \
+        "$cpu" "$(awk "BEGIN { print $SECONDS_OF_VIDEO / ($cpu / 2) }")"
+    printf '                 (load average now: %s)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+fi
