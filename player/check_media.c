@@ -252,7 +252,6 @@ int kz_flash_gate(kz_player *p, kz_model *m);
 int kz_flash_gate(kz_player *p, kz_model *m)
 {
     int refused = 0;
-    cache_load(p->cfg.logs);
     for (size_t i = 0; i < cache.n; i++)
         cache.r[i].reported = 0;
     for (size_t i = 0; i < m->n_items; i++) {
@@ -264,6 +263,7 @@ int kz_flash_gate(kz_player *p, kz_model *m)
         char path[PATH_MAX];
         if (!it->playable || item_clip(it, p->cfg.content, path, sizeof path) != 0)
             continue; /* the video plugin reports a missing or misplaced clip */
+        cache_load(p->cfg.logs); /* only now: no clips, no cache file */
         clip_result *c = clip_result_get(path, prof);
         if (!c) {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] file = %s: cannot be analysed for "
@@ -301,7 +301,6 @@ int kz_flash_gate(kz_player *p, kz_model *m)
 int kz_check_media(struct kz_player *p)
 {
     int problems = 0;
-    cache_load(p->cfg.logs);
     kz_model *m = &p->model;
     for (size_t i = 0; i < m->n_items; i++) {
         kz_item *it = &m->items[i];
@@ -317,6 +316,7 @@ int kz_check_media(struct kz_player *p)
             continue;
         }
         const kz_flash_profile *prof = item_profile(it, cache.gate_ran);
+        cache_load(p->cfg.logs);
         clip_result *c = clip_result_get(path, prof);
         if (!c) {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] file = %s: cannot be decoded for the flash "
