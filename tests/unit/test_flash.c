@@ -358,6 +358,74 @@ static void test_cuts(void **state)
     kz_flash_report_free(&r);
 }
 
+/* Window bookkeeping against brute force, on random frames at uneven frame times: every
+ * frame's per-second counts, the totals and the verdicts follow from the transitions. */
+static void test_windows_brute_force(void **state)
+{
+    (void)state;
+    unsigned seed = 12345;
+    for (int round = 0; round < 4; round++) {
+        const kz_flash_profile *prof = round % 2 ? JP : DEF;
+        kz_flash *f = kz_flash_new(prof, 8, 6);
+        uint8_t rgb[8 * 6 * 3];
+        double t = 0;
+        int n = 400;
+        for (int i = 0; i < n; i++) {
+            int flat = (seed = seed * 1103515245 + 12345) >> 16 & 1;
+            uint8_t base = (uint8_t)((seed >> 8) & 0xff);
+            for (size_t k = 0; k < sizeof rgb; k++) {
+                seed = seed * 1103515245 + 12345;
+                rgb[k] = flat ? base : (uint8_t)(seed >> 16);
+            }
+            assert_int_equal(kz_flash_push(f, rgb, 8 * 3, t), 0);
+            seed = seed * 1103515245 + 12345;
+            t += 0.01 + (seed >> 16) % 60 / 1000.0; /* 10 to 69 ms: variable frame rate */
+        }
+        kz_flash_report r;
+        assert_int_equal(kz_flash_finish(f, &r), 0);
+        kz_flash_free(&f);
+        int tl = 0, tr = 0, worst = KZ_FLASH_PASS;
+        for (int i = 0; i < n; i++) {
+            const kz_flash_frame *x = &r.frames[i];
+            tl += x->lum_tr != 0;
+            tr += x->red_tr != 0;
+            int cl = 0, cr = 0;
+            for (int j = 0; j <= i; j++) {
+                if (r.frames[j].t > x->t - 1.0 + 1e-6) {
+                    cl += r.frames[j].lum_tr != 0;
+                    cr += r.frames[j].red_tr != 0;
+                }
+            }
+            assert_int_equal(x->lum_count, cl);
+            assert_int_equal(x->red_count, cr);
+            if (cl > prof->fail_over || cr > prof->red_fail_over)
+                assert_int_equal(x->verdict, KZ_FLASH_FAIL);
+            else if (!x->extended && (cl >= prof->warn_from || cr >= prof->red_warn_from))
+                assert_int_equal(x->verdict, KZ_FLASH_WARN);
+            else if (!x->extended)
+                assert_int_equal(x->verdict, KZ_FLASH_PASS);
+            worst = x->verdict > worst ? x->verdict : worst;
+        }
+        /* Directions alternate: never the same direction twice in a row. */
+        int last_l = 0, last_r = 0;
+        for (int i = 0; i < n; i++) {
+            if (r.frames[i].lum_tr) {
+                assert_int_not_equal(r.frames[i].lum_tr, last_l);
+                last_l = r.frames[i].lum_tr;
+            }
+            if (r.frames[i].red_tr) {
+                assert_int_not_equal(r.frames[i].red_tr, last_r);
+                last_r = r.frames[i].red_tr;
+            }
+        }
+        assert_int_equal(r.lum_transitions, tl);
+        assert_int_equal(r.red_transitions, tr);
+        assert_int_equal(r.verdict, worst);
+        assert_true(tl > 10); /* random full-screen changes do flash */
+        kz_flash_report_free(&r);
+    }
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -396,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_extended),
         cmocka_unit_test(test_fade),
         cmocka_unit_test(test_cuts),
+        cmocka_unit_test(test_windows_brute_force),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
