@@ -38,6 +38,10 @@ kz_us kz_clock_now(const kz_clock *c)
     return c->start + (kz_us)((double)(kz_now_mono() - c->mono0) * c->speed);
 }
 
+/* Flash safety (check_media.c): refuses items whose clip fails the flash analysis unless
+ * they carry flash_override = <reason>. Weak: absent until the accessibility code lands. */
+__attribute__((weak)) int kz_flash_gate(kz_player *p, kz_model *m);
+
 /* Build a model from the playlists (or the in-memory playlist) and attach plugins.
  * Returns the number of problems. */
 static int load_model(kz_player *p, kz_model *m)
@@ -49,6 +53,8 @@ static int load_model(kz_player *p, kz_model *m)
         kz_model_load_dir(m, p->cfg.playlists);
     int problems = m->errors;
     problems += kz_host_attach(m, &p->env, 0);
+    if (kz_flash_gate)
+        problems += kz_flash_gate(p, m);
     problems += kz_schedule_compile(m);
     problems += kz_host_report_unused(m);
     size_t playable = 0;
