@@ -15,7 +15,7 @@ CC      ?= cc
 PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -g -fPIC \
                -DKZ_VERSION='"$(VERSION)"'
 ifeq ($(SAN),1)
