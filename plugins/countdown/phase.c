@@ -103,7 +103,14 @@ static int walk(const char *tmpl, const kzw_countdown *cd, kzw_us now, char *out
             const char *close = strchr(p, '}');
             const char *next_open = strchr(p + 1, '{');
             int v = -1;
-            if (close && (!next_open || close < next_open))
+            int group = close && (!next_open || close < next_open);
+            if (group && memchr(p + 1, '|', (size_t)(close - p - 1))) {
+                /* {base|reading}: ruby for the text engine, passed through as it is */
+                k = (size_t)(close - p + 1);
+                p = close + 1;
+                goto emit;
+            }
+            if (group)
                 v = var_index(p + 1, (size_t)(close - p - 1));
             if (v >= V_END_H && v <= V_END_MM && !has_end)
                 v = -1;
@@ -133,6 +140,7 @@ static int walk(const char *tmpl, const kzw_countdown *cd, kzw_us now, char *out
             k = (size_t)(q - p);
             p = q;
         }
+    emit:
         if (out && n) {
             if (len + k + 1 > n) {
                 k = n - len - 1;

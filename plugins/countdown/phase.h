@@ -34,6 +34,7 @@ int kzw_countdown_phase(const kzw_countdown *cd, kzw_us now);
  *                                  while it runs), rounded up to the second: whole hours,
  *                                  then minutes and seconds within the hour/minute
  *   {{ and }}                      literal braces
+ * A brace group with a '|' inside ({漢字|かんじ}: ruby) is not a placeholder and is kept.
  * Output truncated to n bytes. Returns the length, or -1 on an unknown placeholder. */
 int kzw_countdown_expand(const char *tmpl, const kzw_countdown *cd, kzw_us now, char *out,
                          size_t n);
