@@ -247,7 +247,7 @@ static int conv(const char *p, const struct tm *tm, struct sbuf *b, int *seconds
         return -1;
     int num = -1, width = 2;
     const char *str = NULL;
-    char tmp[64];
+    char tmp[64] = "";
     switch (c) {
     case 'Y': num = tm ? tm->tm_year + 1900 : 0; width = 1; break;
     case 'y': num = tm ? ((tm->tm_year + 1900) % 100 + 100) % 100 : 0; break;

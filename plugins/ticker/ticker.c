@@ -178,6 +178,8 @@ static int make_textures(ticker_inst *k, SDL_Renderer *r, int band_h)
             k->max_h = p->h;
     }
     k->made_h = band_h;
+    api->log(k->host, KZ_LOG_DEBUG, "%d pieces at %d px: loop %d px, one pass every %.2f s",
+             k->n_pieces, s.px, k->loop_w, k->loop_w / k->speed);
     return KZ_OK;
 }
 
