@@ -87,6 +87,7 @@ static int walk(const char *tmpl, const kzw_countdown *cd, kzw_us now, char *out
                 int has_end, const char **bad, size_t *bad_len, int *seconds)
 {
     size_t len = 0;
+    int full = 0;
     if (out && n)
         out[0] = 0;
     for (const char *p = tmpl; *p;) {
@@ -141,15 +142,12 @@ static int walk(const char *tmpl, const kzw_countdown *cd, kzw_us now, char *out
             p = q;
         }
     emit:
-        if (out && n) {
-            if (len + k + 1 > n) {
+        if (out && n && !full) {
+            if (len + k + 1 > n) { /* truncate, keep validating the rest */
                 k = n - len - 1;
                 while (k > 0 && ((unsigned char)piece[k] & 0xC0) == 0x80)
                     k--;
-                memcpy(out + len, piece, k);
-                len += k;
-                out[len] = 0;
-                return (int)len;
+                full = 1;
             }
             memcpy(out + len, piece, k);
             len += k;

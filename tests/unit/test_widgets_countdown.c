@@ -165,6 +165,9 @@ static void test_literal_text_and_ruby(void **state)
     int n = kzw_countdown_expand("あと{days}日です", &cd, at(now), small, sizeof small);
     assert_int_equal(n, 7); /* "あと" (6 bytes) + "3" */
     assert_string_equal(small, "あと3");
+    /* a bad placeholder past the truncation point is still an error */
+    assert_int_equal(kzw_countdown_expand("あと{days}日{dayz}", &cd, at(now), small, sizeof small),
+                     -1);
 }
 
 static void test_template_check(void **state)
