@@ -152,22 +152,25 @@ static int fit_size(clock_inst *c, SDL_Renderer *r, const struct tm *now, int bo
     for (int i = 0; i < 2; i++)
         samples[i].tm_hour = 23, samples[i].tm_min = 58, samples[i].tm_sec = 58;
     int floor_px = c->min_size > 0 ? (int)c->min_size : 8;
-    int px = box_h > floor_px ? box_h : floor_px;
+    int best = box_h; /* the result: no larger than what fits every sample */
     for (int i = 0; i < 2; i++) {
         char text[TEXT_MAX];
         if (kzw_format(c->pattern, &samples[i], text, sizeof text) < 0)
             return -1;
+        /* Measure at a small size, scale to the box, then check and shrink: two or three
+         * rasterisations, none of them at a huge size. */
+        int px = 48;
         for (int iter = 0; iter < 6; iter++) {
             int w, h;
             if (measure(c, r, text, px, &w, &h) < 0)
                 return -1;
-            if (w <= box_w && h <= box_h)
-                break;
             double k = (double)box_w / w;
             if ((double)box_h / h < k)
                 k = (double)box_h / h;
+            if (k >= 1 && iter > 0)
+                break; /* fits */
             int npx = (int)(px * k);
-            if (npx >= px)
+            if (k < 1 && npx >= px)
                 npx = px - 1;
             if (npx <= floor_px) {
                 px = floor_px;
@@ -175,8 +178,10 @@ static int fit_size(clock_inst *c, SDL_Renderer *r, const struct tm *now, int bo
             }
             px = npx;
         }
+        if (px < best)
+            best = px;
     }
-    return px;
+    return best < floor_px ? floor_px : best;
 }
 
 static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
