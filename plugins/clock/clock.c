@@ -152,36 +152,36 @@ static int fit_size(clock_inst *c, SDL_Renderer *r, const struct tm *now, int bo
     for (int i = 0; i < 2; i++)
         samples[i].tm_hour = 23, samples[i].tm_min = 58, samples[i].tm_sec = 58;
     int floor_px = c->min_size > 0 ? (int)c->min_size : 8;
-    int best = box_h; /* the result: no larger than what fits every sample */
+    /* Measure the samples at a small size, scale the narrowest fit to the box (text size is
+     * close to linear in px), then check that one at full size and shrink if rounding made it
+     * too big: usually three rasterisations, one of them at the final size. */
+    char text[2][TEXT_MAX];
+    double k = 1e9;
+    int widest = 0;
+    const int probe = 48;
     for (int i = 0; i < 2; i++) {
-        char text[TEXT_MAX];
-        if (kzw_format(c->pattern, &samples[i], text, sizeof text) < 0)
+        int w, h;
+        if (kzw_format(c->pattern, &samples[i], text[i], sizeof text[i]) < 0 ||
+            measure(c, r, text[i], probe, &w, &h) < 0)
             return -1;
-        /* Measure at a small size, scale to the box, then check and shrink: two or three
-         * rasterisations, none of them at a huge size. */
-        int px = 48;
-        for (int iter = 0; iter < 6; iter++) {
-            int w, h;
-            if (measure(c, r, text, px, &w, &h) < 0)
-                return -1;
-            double k = (double)box_w / w;
-            if ((double)box_h / h < k)
-                k = (double)box_h / h;
-            if (k >= 1 && iter > 0)
-                break; /* fits */
-            int npx = (int)(px * k);
-            if (k < 1 && npx >= px)
-                npx = px - 1;
-            if (npx <= floor_px) {
-                px = floor_px;
-                break;
-            }
-            px = npx;
-        }
-        if (px < best)
-            best = px;
+        double ki = (double)box_w / w < (double)box_h / h ? (double)box_w / w
+                                                             : (double)box_h / h;
+        if (ki < k)
+            k = ki, widest = i;
     }
-    return best < floor_px ? floor_px : best;
+    int px = (int)(probe * k);
+    for (int iter = 0; iter < 4 && px > floor_px; iter++) {
+        int w, h;
+        if (measure(c, r, text[widest], px, &w, &h) < 0)
+            return -1;
+        if (w <= box_w && h <= box_h)
+            break;
+        double kk = (double)box_w / w < (double)box_h / h ? (double)box_w / w
+                                                            : (double)box_h / h;
+        int npx = (int)(px * kk);
+        px = npx < px ? npx : px - 1;
+    }
+    return px < floor_px ? floor_px : px;
 }
 
 static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
