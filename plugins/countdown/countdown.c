@@ -2,6 +2,7 @@
  * is over; after that the item returns KZ_FINISHED. The instant drawn is item_start + t.
  * The text is re-expanded at most once per timeline second and re-rasterised only when it
  * changes. Keys: docs/plugins.md. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ typedef struct cd_inst {
     char shown[TEXT_MAX];
     int64_t shown_sec;
     int shown_w, shown_h; /* zone size tex was laid out for */
+    int fit_px[4];        /* font size chosen per phase for this zone (0: not yet) */
 } cd_inst;
 
 static int instant_param(kz_host *host, const char *key, int required, kzw_us *out)
@@ -134,6 +136,7 @@ static void cd_release(kz_instance *inst)
     c->shown[0] = 0;
     c->shown_sec = INT64_MIN;
     c->shown_w = c->shown_h = 0;
+    memset(c->fit_px, 0, sizeof c->fit_px);
 }
 
 static void cd_destroy(kz_instance **inst)
@@ -143,6 +146,104 @@ static void cd_destroy(kz_instance **inst)
     cd_release(*inst);
     free(*inst);
     *inst = NULL;
+}
+
+/* Rasterise text wrapped at box_w at px; NULL on failure (logged by the host). */
+static SDL_Texture *raster(cd_inst *c, SDL_Renderer *r, const char *text, int px, int box_w,
+                           int *w, int *h)
+{
+    kz_text_style s;
+    memset(&s, 0, sizeof s);
+    s.struct_size = sizeof s;
+    s.px = px;
+    s.min_px = (int)c->min_size;
+    s.bold = c->bold;
+    s.align = c->align;
+    s.box_w = box_w;
+    s.color = c->color;
+    s.line_spacing = c->line_spacing;
+    return kz_api(c->host)->text_texture(c->host, r, text, &s, w, h);
+}
+
+/* The largest font size at which text fits the box, wrapped (a search over a few sizes around
+ * an estimate from one small measurement). Returns the texture at that size (the caller owns
+ * it) and stores the size in *px_out; NULL on failure. */
+static SDL_Texture *fit(cd_inst *c, SDL_Renderer *r, const char *text, int box_w, int box_h,
+                        int *px_out)
+{
+    int floor_px = c->min_size > 0 ? (int)c->min_size : 12;
+    const int probe = 48;
+    int w, h;
+    SDL_Texture *t = raster(c, r, text, probe, 0, &w, &h); /* unwrapped */
+    if (!t)
+        return NULL;
+    SDL_DestroyTexture(t);
+    /* Unwrapped, the text fits up to min(box_w / w, box_h / h) x probe; wrapped, its area
+     * (w x h, growing with the square of the size) must fit the box's area. */
+    double k_area = sqrt((double)box_w * box_h / ((double)w * h));
+    int hi = box_h;
+    /* Wrapped, the text's area grows with the square of the size: guess from the area, then
+     * correct from each measurement, keeping the largest size that fits and the smallest that
+     * does not, until they are within 2 %: about five rasterisations, once per phase and
+     * zone. */
+    SDL_Texture *best = NULL;
+    int good = 0, bad = hi + 1, bw = 0, bh = 0;
+    int px = (int)(probe * k_area * 0.97);
+    for (int iter = 0; iter < 10; iter++) {
+        if (px < floor_px)
+            px = floor_px;
+        if (px > hi)
+            px = hi;
+        t = raster(c, r, text, px, box_w, &w, &h);
+        if (!t)
+            break;
+        int fits = w <= box_w && h <= box_h;
+        if (fits) {
+            if (best)
+                SDL_DestroyTexture(best);
+            best = t, good = px, bw = w, bh = h;
+        } else {
+            SDL_DestroyTexture(t);
+            bad = px;
+        }
+        if ((good && bad - good <= 1 + good / 50) || (!good && px == floor_px))
+            break;
+        double k = sqrt((double)box_h / h);
+        if (w > box_w && (double)box_w / w < k)
+            k = (double)box_w / w;
+        int next;
+        if (!good) /* too big so far: undershoot a little, to get a size that fits */
+            next = (int)(px * k * 0.95) < px - 1 ? (int)(px * k * 0.95) : px - 1;
+        else if (bad > hi) /* fits so far: grow by the measured margin */
+            next = (int)(px * k) > good ? (int)(px * k) : good + 1;
+        else /* bracketed: halve the interval */
+            next = (good + bad) / 2;
+        px = next;
+    }
+    if (!best) { /* not even the floor fits: show it at the floor anyway */
+        best = raster(c, r, text, floor_px, box_w, &bw, &bh);
+        good = floor_px;
+    }
+    *px_out = good;
+    c->tex_w = bw;
+    c->tex_h = bh;
+    return best;
+}
+
+/* Lay out text for a phase: at the size chosen for the phase's first text in this zone, so the
+ * size stays put as numbers change; chosen again only if a text no longer fits. */
+static SDL_Texture *layout(cd_inst *c, SDL_Renderer *r, int phase, const char *text, int box_w,
+                           int box_h)
+{
+    if (c->size > 0)
+        return raster(c, r, text, (int)c->size, box_w, &c->tex_w, &c->tex_h);
+    if (c->fit_px[phase] > 0) {
+        SDL_Texture *t = raster(c, r, text, c->fit_px[phase], box_w, &c->tex_w, &c->tex_h);
+        if (!t || (c->tex_w <= box_w && c->tex_h <= box_h))
+            return t;
+        SDL_DestroyTexture(t);
+    }
+    return fit(c, r, text, box_w, box_h, &c->fit_px[phase]);
 }
 
 static int cd_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
@@ -171,20 +272,11 @@ static int cd_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, k
             return KZ_ERR; /* cannot happen: checked in create */
         c->shown_sec = sec;
         if (resized || strcmp(text, c->shown) != 0) {
-            kz_text_style s;
-            memset(&s, 0, sizeof s);
-            s.struct_size = sizeof s;
-            s.px = (int)c->size;
-            s.min_px = (int)c->min_size;
-            s.bold = c->bold;
-            s.align = c->align;
-            s.box_w = box_w;
-            s.box_h = box_h;
-            s.color = c->color;
-            s.line_spacing = c->line_spacing;
+            if (resized)
+                memset(c->fit_px, 0, sizeof c->fit_px);
             SDL_Texture *nt = NULL;
             if (text[0]) { /* an empty template shows only the background */
-                nt = api->text_texture(c->host, r, text, &s, &c->tex_w, &c->tex_h);
+                nt = layout(c, r, phase, text, box_w, box_h);
                 if (!nt)
                     return KZ_ERR;
                 SDL_SetTextureBlendMode(nt, SDL_BLENDMODE_BLEND);
