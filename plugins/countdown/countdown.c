@@ -99,6 +99,11 @@ static int cd_create(kz_host *host, kz_instance **out)
         kzw_us over = c->cd.end != KZW_CD_NONE ? c->cd.end : c->cd.target;
         c->cd.after_until = after_until != KZW_CD_NONE ? after_until
                                                         : kzw_local_next_midnight(over);
+        if (!bad && c->cd.after_until <= over) {
+            api->param_error(host, "after_until", "must be later than %s: the after text "
+                             "would never show", c->cd.end != KZW_CD_NONE ? "end" : "target");
+            bad = 1;
+        }
     } else if (after_until != KZW_CD_NONE) {
         api->param_error(host, "after_until", "has no effect without an after = text");
     }
