@@ -145,10 +145,12 @@ static int fit_size(clock_inst *c, SDL_Renderer *r, const struct tm *now, int bo
 {
     if (c->size > 0)
         return (int)c->size;
-    /* Two-digit month and day, the longest English weekday and month names. */
+    /* Two-digit month and day, the longest English weekday and month names; this year and
+     * the next (an era year may gain a digit at new year while the size is kept). */
     struct tm samples[2] = {*now, *now};
     samples[0].tm_mon = 11, samples[0].tm_mday = 28, samples[0].tm_wday = 3;
     samples[1].tm_mon = 8, samples[1].tm_mday = 28, samples[1].tm_wday = 3;
+    samples[1].tm_year += 1;
     for (int i = 0; i < 2; i++)
         samples[i].tm_hour = 23, samples[i].tm_min = 58, samples[i].tm_sec = 58;
     int floor_px = c->min_size > 0 ? (int)c->min_size : 8;
