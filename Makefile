@@ -67,7 +67,7 @@ $(BUILD)/kizuna: $(PLAYER_OBJ)
 # (a line "LIBS_<name> := ..."), kept beside the plugin rather than in this file.
 -include $(wildcard plugins/*/libs.mk)
 .SECONDEXPANSION:
-$(BUILD)/plugins/%.so: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard plugins/%/*.c))
+$(BUILD)/plugins/%.so: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(wildcard plugins/$$*/*.c))))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PKG_LIBS) $(LIBS_$*) -lm -lpthread
 
