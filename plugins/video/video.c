@@ -422,9 +422,7 @@ static void draw(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 
 /* --- render ----------------------------------------------------------------------------- */
 
-/* Wait (main thread, d->mu held) until the worker queued a frame, failed or ended; at most
- * `us` microseconds. */
-static void wait_frame_locked(vd *d, kz_us us)
+static struct timespec deadline_after(kz_us us)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -434,13 +432,26 @@ static void wait_frame_locked(vd *d, kz_us us)
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000;
     }
-    while (d->qn == 0 && !d->failed && !d->eof)
-        if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) != 0)
-            break;
+    return ts;
 }
 
-/* Decide which frame belongs to target and take it out of the queue into v->cur.
- * Returns 1 when a new frame was taken. d->mu held. */
+/* Wait (main thread, d->mu held) until the worker has queued more than `have` frames, failed
+ * or ended. 0, or -1 when the deadline passed. */
+static int wait_more_locked(vd *d, int have, const struct timespec *deadline)
+{
+    while (d->qn <= have && !d->failed && !d->eof)
+        if (pthread_cond_timedwait(&d->cv, &d->mu, deadline) != 0)
+            return d->qn > have ? 0 : -1;
+    return 0;
+}
+
+/* Take the frame that belongs to target out of the queue into v->cur. Returns 1 when a new
+ * frame was taken, 0 when the one on screen stays. d->mu held.
+ *
+ * The screen is a function of time, so a frame is only taken when it is the one due
+ * (pts <= target < pts + duration); when the decoder has not reached it yet, this waits for
+ * it (at most FIRST_FRAME_WAIT_US). Playing in real time the queue is ahead and nothing
+ * waits; kizuna render and a player started mid-slot wait once. */
 static int pick_locked(video *v, vd *d, kz_us target)
 {
     kz_us tol = d->frame_dur > 50000 ? d->frame_dur : 50000;
@@ -462,17 +473,21 @@ static int pick_locked(video *v, vd *d, kz_us target)
     } else {
         d->min_useful = target;
     }
-    if (!cur_ok && d->qn == 0)
-        wait_frame_locked(d, FIRST_FRAME_WAIT_US);
-    while (d->qn > 0) {
-        if (d->qn >= 2 && d->q[(d->qhead + 1) % VD_QUEUE].time <= target) {
+    struct timespec deadline = deadline_after(FIRST_FRAME_WAIT_US);
+    for (;;) {
+        while (d->qn >= 2 && d->q[(d->qhead + 1) % VD_QUEUE].time <= target) {
             vd_drop_locked(d); /* its successor is due already: never shown */
             v->dropped_late++;
-            continue;
         }
-        /* Nothing of this run on screen yet: take the first frame even if it starts a
-         * little after target (streams whose first pts is not 0). */
-        if (d->q[d->qhead].time <= target || !cur_ok) {
+        if (d->qn > 0) {
+            vd_frame *f = &d->q[d->qhead];
+            /* Nothing of this run on screen yet: take the first frame even if it starts a
+             * little after target (streams whose first pts is not 0). */
+            if (f->time > target && cur_ok)
+                return 0;
+            if (f->time + f->dur <= target && d->qn == 1 && !d->eof && !d->failed &&
+                wait_more_locked(d, 1, &deadline) == 0)
+                continue; /* its successor may be the one due: wait for it */
             vd_frame meta;
             vd_pop_locked(d, v->cur, &meta);
             v->cur_time = meta.time;
@@ -481,9 +496,13 @@ static int pick_locked(video *v, vd *d, kz_us target)
             v->have_cur = 1;
             return 1;
         }
-        break;
+        if (d->eof || d->failed)
+            return 0;
+        if (cur_ok && target < v->cur_time + v->cur_dur)
+            return 0;
+        if (wait_more_locked(d, 0, &deadline) < 0)
+            return 0;
     }
-    return 0;
 }
 
 static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
@@ -500,8 +519,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
 
     pthread_mutex_lock(&d->mu);
     if (v->untimed) {
-        if (d->qn == 0)
-            wait_frame_locked(d, FIRST_FRAME_WAIT_US);
+        struct timespec deadline = deadline_after(FIRST_FRAME_WAIT_US);
+        wait_more_locked(d, 0, &deadline);
         if (d->qn > 0) {
             vd_frame meta;
             vd_pop_locked(d, v->cur, &meta);
