@@ -108,8 +108,8 @@ int kz_play_config(const char *arg, char *out, size_t n)
     FILE *f = fopen(out, "w");
     if (!f)
         return -1;
-    fprintf(f, "[paths]\nplugins = %s/plugins\nplaylists = /tmp\ncontent = /\nfonts = %s/../fonts/fonts.ini\n",
-            exe, exe);
+    fprintf(f, "[paths]\nplugins = %s/plugins\nplaylists = /tmp\ncontent = /\n"
+               "fonts = %s/../fonts/fonts.ini\n", exe, exe);
     fclose(f);
     return 0;
 }

@@ -75,8 +75,9 @@ static pthread_mutex_t plog_mu = PTHREAD_MUTEX_INITIALIZER;
 static FILE *plog;
 static int plog_tried;
 
-/* One line per newly presented frame: monotonic wall time (us), clip, frame time (us), the
- * host's t (us). The only clock the plugin reads, and only for this log. */
+/* One line per newly presented frame: wall time (us since the epoch, so that a benchmark can
+ * relate it to when it started the process), clip, instance, frame time (us), the host's t
+ * (us). The only clock the plugin reads, and only for this log: nothing shown depends on it. */
 static void plog_frame(video *v, kz_us t)
 {
     pthread_mutex_lock(&plog_mu);
@@ -88,7 +89,7 @@ static void plog_frame(video *v, kz_us t)
     }
     if (plog) {
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
+        clock_gettime(CLOCK_REALTIME, &ts);
         fprintf(plog, "%lld %s %p %lld %lld\n",
                 (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, v->name, (void *)v,
                 (long long)v->cur_time, (long long)t);
@@ -256,7 +257,8 @@ static void v_release(kz_instance *inst)
     if (!v->prepared)
         return;
     const char *st = getenv("KIZUNA_VIDEO_STATS");
-    log_stats(v, st && *st && strcmp(st, "0") != 0 ? KZ_LOG_INFO : KZ_LOG_DEBUG, "aired");
+    int verbose = st && *st && strcmp(st, "0") != 0 && v->presented > 0;
+    log_stats(v, verbose ? KZ_LOG_INFO : KZ_LOG_DEBUG, "aired");
     vd_close(&v->dec);
     if (v->tex)
         SDL_DestroyTexture(v->tex);
