@@ -14,7 +14,7 @@
 
 #include "kizuna/plugin.h"
 
-#define VD_QUEUE 4 /* decoded frames waiting for the main thread (4 x 3 MB at 1080p) */
+#define VD_QUEUE 3 /* decoded frames waiting for the main thread (3 x 3 MB at 1080p) */
 
 typedef struct vd_frame {
     AVFrame *f;   /* owned by the queue slot; moved out with av_frame_move_ref */

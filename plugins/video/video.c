@@ -50,14 +50,13 @@ typedef struct video {
     SDL_Texture *tex;  /* owned; streaming */
     int tex_kind, tex_w, tex_h;
     struct SwsContext *sws; /* owned */
-    AVFrame *cur;      /* the frame on screen, kept for re-uploads when the zone resizes */
+    AVFrame *cur;      /* the frame being uploaded; unreferenced right after the upload */
     int have_cur, cur_serial, uploaded;
     kz_us cur_time, cur_dur;
     kz_us base;        /* where the current decode run started (start, or a seek target) */
     int fw, fh;        /* size of the frame on screen */
     AVRational sar;
     int upload_mode;   /* UP_RGB (software renderer) or UP_IYUV (accelerated) */
-    int up_rect_w, up_rect_h;
 
     /* statistics */
     long presented, dropped_late, queue_sum, queue_samples;
@@ -141,7 +140,8 @@ static int v_create(kz_host *host, kz_instance **out)
     const char *s = strrchr(v->path, '/');
     v->name = s ? s + 1 : v->path;
     if (v->volume > 0)
-        a->param_error(host, "volume", "audio is not played by this version; the clip plays muted");
+        a->log(host, KZ_LOG_WARN, "%s: volume = %g: audio is not played by this version; the "
+               "clip plays muted", v->name, v->volume);
     *out = v;
     return KZ_OK;
 }
@@ -164,8 +164,10 @@ static kz_us v_duration(kz_instance *inst)
     video *v = inst;
     kz_us d;
     char err[256];
-    if (vd_probe_duration(v->path, &d, err, sizeof err) < 0)
-        return KZ_DURATION_UNKNOWN; /* prepare() logs the reason once */
+    if (vd_probe_duration(v->path, &d, err, sizeof err) < 0) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err); /* the host caches: once */
+        return KZ_DURATION_UNKNOWN;
+    }
     if (v->loop)
         return d;
     return d > v->start ? d - v->start : 0;
@@ -322,8 +324,7 @@ static int ensure_texture(video *v, SDL_Renderer *r, int kind, int w, int h)
     return 0;
 }
 
-/* Put v->cur into the texture: once per new frame, and again only when the zone's size
- * changes (software path, where the texture holds the frame already scaled). */
+/* Put v->cur into the texture, once per new frame. */
 static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 {
     AVFrame *f = v->cur;
@@ -372,8 +373,6 @@ static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
     sws_scale(v->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
               dst_stride);
     SDL_UnlockTexture(v->tex);
-    v->up_rect_w = rect->w;
-    v->up_rect_h = rect->h;
     return 0;
 }
 
@@ -575,12 +574,12 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
             v->failed = 1;
             return KZ_ERR;
         }
+        /* The texture holds the picture now: give the decoder its buffer back (3 MB at
+         * 1080p). Should the zone change size, the texture is scaled until the next frame. */
+        av_frame_unref(v->cur);
         v->uploaded = 1;
         v->presented++;
         plog_frame(v, t);
-    } else if (v->uploaded && v->tex_kind == UP_RGB && v->upload_mode == UP_RGB &&
-               (rect->w != v->up_rect_w || rect->h != v->up_rect_h)) {
-        upload(v, r, rect); /* the zone changed size: rescale the frame on screen */
     }
     draw(v, r, rect);
     if (t >= v->next_stats) {
