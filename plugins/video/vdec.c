@@ -24,6 +24,23 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+static int header_is_enough(const AVFormatContext *fmt)
+{
+    const char *n = fmt->iformat->name;
+    if (!strstr(n, "mp4") && !strstr(n, "matroska"))
+        return 0;
+    int video = 0;
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        const AVCodecParameters *cp = fmt->streams[i]->codecpar;
+        if (cp->codec_type != AVMEDIA_TYPE_VIDEO)
+            continue;
+        if (cp->codec_id == AV_CODEC_ID_NONE || cp->width <= 0 || cp->height <= 0)
+            return 0;
+        video = 1;
+    }
+    return video;
+}
+
 /* Open the container and find the stream info; shared by vd_open and the probe. */
 static int open_input(const char *path, AVFormatContext **out, char *err, size_t errlen)
 {
@@ -44,7 +61,10 @@ static int open_input(const char *path, AVFormatContext **out, char *err, size_t
         snprintf(err, errlen, "not a media file libavformat can read (%s)", e);
         return -1;
     }
-    r = avformat_find_stream_info(fmt, NULL);
+    /* MP4 and Matroska headers carry everything needed (codec, size, duration): skip
+     * avformat_find_stream_info there, which decodes frames (10-25 ms at 1080p) and would
+     * run on the main thread in prepare(), while the previous item is on air. */
+    r = header_is_enough(fmt) ? 0 : avformat_find_stream_info(fmt, NULL);
     if (r < 0) {
         averr(r, e, sizeof e);
         snprintf(err, errlen, "cannot read stream information (%s)", e);

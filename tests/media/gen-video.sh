@@ -14,6 +14,8 @@
 #   video-empty.mp4      zero bytes
 #   video-audio.mp4      AAC only, no video stream
 #   video-unsupported.mkv  a Matroska video track whose codec nobody knows
+#   video-vp9.webm, video-hevc10.mkv (10-bit), video-av1.mp4, video-h264.ts: 160x120, 25 fps,
+#                        1 s each, the other codecs and containers of the campaign clips
 set -eu
 out=${1:?usage: gen-video.sh OUTDIR}
 mkdir -p "$out"
@@ -66,3 +68,16 @@ if ! have video-unsupported.mkv; then
         >"$out/video-unsupported.mkv"
     rm -f "$out/video-unsupported.tmp.mkv"
 fi
+
+codec_clip() { # NAME ENCODER-ARGS...
+    name=$1; shift
+    have "$name" && return 0
+    ext=${name##*.}
+    ff -f lavfi -i "testsrc2=s=160x120:r=25:d=1" "$@" "$out/$name.tmp.$ext" &&
+        mv "$out/$name.tmp.$ext" "$out/$name"
+}
+codec_clip video-vp9.webm -pix_fmt yuv420p -c:v libvpx-vp9 -deadline realtime -cpu-used 8
+codec_clip video-hevc10.mkv -pix_fmt yuv420p10le -c:v libx265 -preset ultrafast \
+    -x265-params log-level=error
+codec_clip video-av1.mp4 -pix_fmt yuv420p -c:v libaom-av1 -cpu-used 8 -usage realtime
+codec_clip video-h264.ts -pix_fmt yuv420p -c:v libx264 -threads 1

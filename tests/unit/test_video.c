@@ -439,6 +439,37 @@ static void test_untimed(void **state)
     scene_close(&s);
 }
 
+/* Other codecs and containers (VP9/WebM, 10-bit HEVC/MKV, AV1/MP4, H.264/MPEG-TS): every
+ * frame decodes and shows, through both upload paths (libswscale to XRGB, and SDL's YUV
+ * textures that an accelerated renderer would use). */
+static void test_codecs(void **state)
+{
+    (void)state;
+    static const char *files[] = {"video-vp9.webm", "video-hevc10.mkv", "video-av1.mp4",
+                                  "video-h264.ts"};
+    for (int up = 0; up < 2; up++) {
+        setenv("KIZUNA_VIDEO_UPLOAD", up ? "yuv" : "rgb", 1);
+        for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+            scene s;
+            const char *kv[] = {"file", files[i], NULL};
+            assert_int_equal(scene_open(&s, 160, 120, kv), KZ_OK);
+            kz_us d = plug->duration(s.inst);
+            if (d < 900000 || d > 1100000)
+                fail_msg("%s: duration %lld us, about 1 s expected", files[i], (long long)d);
+            assert_int_equal(plug->prepare(s.inst, s.ren), KZ_OK);
+            int n = 0;
+            for (double t = 0; t < 0.99; t += 0.04, n++) {
+                assert_int_equal(draw_at(&s, t), KZ_OK);
+                assert_int_not_equal(pixel(&s, 80, 60), 0x00ff00); /* something was drawn */
+            }
+            assert_int_equal(n, 25);
+            assert_int_equal(s.host.errors, 0);
+            scene_close(&s);
+        }
+    }
+    unsetenv("KIZUNA_VIDEO_UPLOAD");
+}
+
 /* fit letterboxes with the background, fill covers (crops), stretch covers (distorts). */
 static void test_fit_modes(void **state)
 {
@@ -558,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_untimed),
         cmocka_unit_test(test_fit_modes),
+        cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_bad_truncated),
         cmocka_unit_test(test_bad_nomoov),
         cmocka_unit_test(test_bad_random),
