@@ -85,7 +85,7 @@ printf "   => kizuna / raw decode fps: median %.2fx (target >= 0.6x)\n" "$r_raw"
 
 # --- 2 + 3. real-time playback: CPU and peak RSS ------------------------------------------
 KZ_PLAY=("$KZ" play --size 1920x1080 --stats "$CLIP")
-FFPLAY=(ffplay -autoexit -an -nostats -loglevel error -threads $THREADS -x 1920 -y 1080 "$CLIP")
+FFPLAY=(ffplay -autoexit -an -loglevel error -threads $THREADS -x 1920 -y 1080 "$CLIP")
 MPV_PLAY=(mpv --no-config --vo=sdl --sdl-sw --no-audio --vd-lavc-threads=$THREADS --really-quiet
           --geometry=1920x1080 "$CLIP")
 echo
@@ -99,15 +99,18 @@ for i in $(seq "$RUNS"); do
     timed "$OUT/rt-kz.time" "${KZ_PLAY[@]}"
     d=$(grep -o 'dropped late [0-9]*' "$OUT/rt-kz.time.err" | awk '{ s += $3 } END { print s + 0 }')
     drops=$((drops + d))
-    fc=0; fr=0; mc=0; mr=0
+    fc=0; fr=0; mc=0; mr=0; fd=0
     if have ffplay; then timed "$OUT/rt-ffplay.time" "${FFPLAY[@]}"
-        fc=$(cpu_of "$OUT/rt-ffplay.time"); fr=$(rss_of "$OUT/rt-ffplay.time"); fi
+        fc=$(cpu_of "$OUT/rt-ffplay.time"); fr=$(rss_of "$OUT/rt-ffplay.time")
+        # ffplay's status line (stderr, \r-separated) counts frames it dropped: fd=
+        fd=$(tr '\r' '\n' <"$OUT/rt-ffplay.time.err" | grep -o 'fd= *[0-9]*' | tail -n 1 | tr -dc 0-9)
+        fd=${fd:-0}; fi
     if have mpv; then timed "$OUT/rt-mpv.time" "${MPV_PLAY[@]}"
         mc=$(cpu_of "$OUT/rt-mpv.time"); mr=$(rss_of "$OUT/rt-mpv.time"); fi
     kc=$(cpu_of "$OUT/rt-kz.time"); kr=$(rss_of "$OUT/rt-kz.time")
     echo "$kc $fc $mc $kr $fr $mr" >>"$OUT/realtime.txt"
     echo "   run $i: CPU s kizuna $kc, ffplay $fc, mpv $mc; peak RSS MB kizuna $((kr / 1024))," \
-         "ffplay $((fr / 1024)), mpv $((mr / 1024)); kizuna dropped $d frames"
+         "ffplay $((fr / 1024)), mpv $((mr / 1024)); dropped frames kizuna $d, ffplay $fd"
 done
 r_cpu=$(awk '{ if ($2 > 0) print $1 / $2 }' "$OUT/realtime.txt" | median)
 r_cpu_mpv=$(awk '{ if ($3 > 0) print $1 / $3 }' "$OUT/realtime.txt" | median)
@@ -125,7 +128,7 @@ rm -f "$PLOG"
 GAP=(env KIZUNA_VIDEO_LOG="$PLOG" "$KZ" play --size 1920x1080 "$OUT"/gap/g*.mp4)
 echo
 echo "4. Gapless: 50 clips of 2 s played in a row; presentation log (wall time per new frame)"
-echo "   ${GAP[*]}"
+echo "   env KIZUNA_VIDEO_LOG=$PLOG $KZ play --size 1920x1080 $OUT/gap/g*.mp4"
 "${GAP[@]}" >/dev/null 2>"$OUT/gap.err"
 awk -v fi=33333 '
     { if (NR > 1) { d = $1 - pw; if ($2 != pc) { tr++; x = d - fi; if (x > maxx) { maxx = x; at = pc " -> " $2 } }
@@ -143,6 +146,7 @@ echo "5. Time from process start to the first frame (kizuna: its presentation lo
 echo "   showinfo filter's first line, i.e. the first frame decoded and handed to display)"
 echo "   kizuna: KIZUNA_VIDEO_LOG=F $KZ play --size 1920x1080 $FIRST"
 echo "   ffplay: ffplay -autoexit -an -nostats -threads $THREADS -x 1920 -y 1080 -vf showinfo $FIRST"
+echo "   (each starts cold of its own caches but with the files in the page cache)"
 : >"$OUT/first.txt"
 for i in $(seq $((RUNS + 2))); do
     f=$OUT/first.log; rm -f "$f"
