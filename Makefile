@@ -16,8 +16,7 @@ PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
-CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -g -fPIC \
-               -DKZ_VERSION='"$(VERSION)"'
+CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -I$(BUILD) -g -fPIC
 ifeq ($(SAN),1)
 CFLAGS_OPT  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
@@ -60,6 +59,14 @@ $(DEPS_STAMP): tools/deps.list tools/deps.sh
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The version is written to a header only when it changes, so only main.o rebuilds.
+$(BUILD)/obj/player/main.o: $(BUILD)/kz_version.h
+$(BUILD)/kz_version.h: FORCE
+	@mkdir -p $(dir $@)
+	@v='#define KZ_VERSION "$(VERSION)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/kizuna: $(PLAYER_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
