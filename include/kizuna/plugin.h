@@ -69,6 +69,7 @@ typedef struct kz_text_style {
     int box_h;       /* height available for auto-fit (0: unbounded) */
     kz_color color;
     double line_spacing; /* multiple of the font height; 0: host default (1.25) */
+    int max_px;      /* ceiling for auto-fit (0: box_h, or the host default) */
 } kz_text_style;
 
 /* Functions the host offers. Reached through kz_host_api(); appended only. */
