@@ -15,7 +15,7 @@ CC      ?= cc
 PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -g -fPIC \
                -DKZ_VERSION='"$(VERSION)"'
 ifeq ($(SAN),1)
@@ -67,7 +67,7 @@ $(BUILD)/kizuna: $(PLAYER_OBJ)
 # (a line "LIBS_<name> := ..."), kept beside the plugin rather than in this file.
 -include $(wildcard plugins/*/libs.mk)
 .SECONDEXPANSION:
-$(BUILD)/plugins/%.so: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard plugins/%/*.c))
+$(BUILD)/plugins/%.so: $$(addprefix $(BUILD)/obj/,$$(subst .c,.o,$$(wildcard plugins/$$*/*.c)))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PKG_LIBS) $(LIBS_$*) -lm -lpthread
 

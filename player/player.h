@@ -1,6 +1,8 @@
 /* The player: one context for everything that lives while kizuna plays or renders. */
 #ifndef KZ_PLAYER_H
 #define KZ_PLAYER_H
+#include <stdio.h>
+
 #include "config.h"
 #include "playlist.h"
 #include "plugin_host.h"
@@ -48,6 +50,7 @@ typedef struct kz_player {
     kz_item *on_air;         /* the prepared item currently drawn */
     volatile int quit, reload;
     long frames, slots_started, slot_failures;
+    FILE *aired;             /* --aired: one line per slot that went on air, or NULL */
     kz_us started_mono;
 } kz_player;
 

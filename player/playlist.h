@@ -1,4 +1,4 @@
-/* Playlists: playlists/*.ini, one [section] per item (file order), plus an optional
+/* Playlists: every playlists/NAME.ini file, one [section] per item (file order), plus an optional
  * [playlist] section with playlist-wide keys. The model is immutable once loaded and is
  * replaced whole on reload. */
 #ifndef KZ_PLAYLIST_H

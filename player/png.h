@@ -1,6 +1,7 @@
 /* PNG in and out with libavcodec (no extra library). */
 #ifndef KZ_PNG_H
 #define KZ_PNG_H
+#include <stddef.h>
 #include <stdint.h>
 
 /* Write w x h pixels of ARGB8888 (SDL_PIXELFORMAT_ARGB8888, i.e. BGRA bytes on little-endian)

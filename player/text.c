@@ -15,8 +15,7 @@
 #include <sys/stat.h>
 
 #include <SDL2/SDL_ttf.h>
-#include <ini.h>
-
+#include "inifile.h"
 #include "log.h"
 
 #define LOG_TEXT "text"
@@ -762,7 +761,8 @@ static int face_open(kz_fonts *f, int role, const char *spec)
     }
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-        kz_log(LOG_TEXT, KZ_LOG_WARN, "%s: font %s not found, skipped", f->ini, path);
+        kz_log(LOG_TEXT, KZ_LOG_WARN, "%s: font %s not found, skipped (fonts-morisawa-bizud-gothic, "
+               "fonts-noto-cjk and fonts-dejavu-core provide the default chain)", f->ini, path);
         return 0;
     }
     TTF_Font *font = TTF_OpenFontIndex(path, 32, index);
@@ -811,34 +811,36 @@ static int add_list(kz_fonts *f, int role, const char *value)
 typedef struct ini_ctx {
     kz_fonts *f;
     char *spec[2];
+    int line[2];
     int errors;
 } ini_ctx;
 
-static int on_ini(void *user, const char *section, const char *name, const char *value)
+static void on_ini(void *user, const char *section, int section_line, const char *name,
+                   const char *value, int line)
 {
     ini_ctx *c = user;
-    if (strcmp(section, "chain") != 0) {
-        kz_log(LOG_TEXT, KZ_LOG_WARN, "%s: unknown section [%s]", c->f->ini, section);
-        c->errors++;
-        return 1;
-    }
+    (void)section_line;
     int role = strcmp(name, "regular") == 0 ? 0 : strcmp(name, "bold") == 0 ? 1 : -1;
-    if (role < 0) {
-        kz_log(LOG_TEXT, KZ_LOG_WARN, "%s: [chain] %s: unknown key (regular, bold)", c->f->ini,
-               name);
+    if (strcmp(section, "chain") != 0 || role < 0) {
+        kz_log(LOG_TEXT, KZ_LOG_WARN, "%s:%d: [%s] %s: unknown key (use [chain] regular = / bold =)",
+               c->f->ini, line, section, name);
         c->errors++;
-        return 1;
+        return;
     }
-    /* a continuation line adds to the list */
+    /* a continuation line adds to the list; an over-long line arrives in joined pieces */
+    int join = value[0] == KZ_INI_JOIN;
+    if (join)
+        value++;
     size_t ol = c->spec[role] ? strlen(c->spec[role]) : 0;
     char *n = realloc(c->spec[role], ol + strlen(value) + 2);
     if (!n)
-        return 0;
-    if (ol)
+        return;
+    if (ol && !join)
         n[ol++] = ',';
     strcpy(n + ol, value);
     c->spec[role] = n;
-    return 1;
+    if (!c->line[role])
+        c->line[role] = line;
 }
 
 int kz_fonts_load(const char *fonts_ini, kz_fonts **out)
@@ -849,7 +851,7 @@ int kz_fonts_load(const char *fonts_ini, kz_fonts **out)
         return -1;
     }
     kz_fonts *f = calloc(1, sizeof *f);
-    ini_ctx c = {f, {NULL, NULL}, 0};
+    ini_ctx c = {.f = f};
     if (!f)
         goto fail;
     struct stat st;
@@ -863,9 +865,9 @@ int kz_fonts_load(const char *fonts_ini, kz_fonts **out)
         *slash = 0;
     else
         snprintf(f->dir, sizeof f->dir, ".");
-    int rc = ini_parse(f->ini, on_ini, &c);
+    int rc = kz_ini_parse_file(f->ini, on_ini, &c);
     if (rc < 0) {
-        kz_log(LOG_TEXT, KZ_LOG_ERROR, "%s: cannot read the font chain", f->ini);
+        kz_log(LOG_TEXT, KZ_LOG_ERROR, "%s: cannot read the font chain: %m", f->ini);
         goto fail;
     } else if (rc > 0) {
         kz_log(LOG_TEXT, KZ_LOG_ERROR, "%s:%d: syntax error", f->ini, rc);

@@ -1,0 +1,20 @@
+/* INI reading on top of inih, with what inih leaves out: the line number of every key, and
+ * lines of any length (Debian's inih stops at 200 bytes, about 66 Japanese characters). */
+#ifndef KZ_INIFILE_H
+#define KZ_INIFILE_H
+#include <stddef.h>
+
+/* Called for every key (section_line: the line of its [section] header, 0 before any); strings are borrowed for the call only. Continuation lines arrive
+ * as the same key again (kz_params_add joins them). Return 0 to go on. */
+typedef void (*kz_ini_handler)(void *user, const char *section, int section_line,
+                               const char *key, const char *value, int line);
+
+/* Returns 0, -1 when the file cannot be read (errno kept), or the line of the first syntax
+ * error (a line that is neither [section], key = value, a continuation nor a comment). */
+int kz_ini_parse_file(const char *path, kz_ini_handler h, void *user);
+int kz_ini_parse_string(const char *text, size_t len, kz_ini_handler h, void *user);
+
+/* Marker put in front of the second and later pieces of an over-long physical line: the
+ * piece continues the value without a line break. */
+#define KZ_INI_JOIN '\x01'
+#endif

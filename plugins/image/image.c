@@ -1,0 +1,143 @@
+/* image: a still picture (PNG, JPEG, WebP, ...) decoded by the host with libavcodec.
+ *
+ *   [helpmark]
+ *   plugin     = image
+ *   file       = helpmark.png        (relative to the content directory)
+ *   fit        = fit | fill | stretch (default fit: whole picture, letterboxed)
+ *   background = #000000             (letterbox colour)
+ *   duration   = 10s
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <kizuna/plugin.h>
+
+enum { FIT_FIT, FIT_FILL, FIT_STRETCH };
+
+typedef struct image_inst {
+    kz_host *host;
+    char path[4096];
+    int fit;
+    kz_color bg;
+    SDL_Texture *tex;
+    int w, h;
+} image_inst;
+
+static int image_create(kz_host *host, kz_instance **out)
+{
+    const kz_host_api *api = kz_api(host);
+    image_inst *im = calloc(1, sizeof *im);
+    if (!im)
+        return KZ_ERR_NOMEM;
+    im->host = host;
+    im->bg = (kz_color){0, 0, 0, 255};
+    if (api->resolve_media(host, "file", im->path, sizeof im->path) ||
+        api->param_enum(host, "fit", "fit|fill|stretch", &im->fit) ||
+        api->param_color(host, "background", &im->bg)) {
+        free(im);
+        return KZ_ERR;
+    }
+    *out = im;
+    return KZ_OK;
+}
+
+/* kizuna check: the file must decode. */
+static int image_check(kz_instance *inst)
+{
+    image_inst *im = inst;
+    SDL_Surface *s = kz_api(im->host)->image_load(im->host, im->path);
+    if (!s) {
+        kz_api(im->host)->param_error(im->host, "file", "the image cannot be decoded");
+        return 1;
+    }
+    SDL_FreeSurface(s);
+    return 0;
+}
+
+static int image_prepare(kz_instance *inst, SDL_Renderer *r)
+{
+    image_inst *im = inst;
+    if (im->tex)
+        return KZ_OK;
+    SDL_Surface *s = kz_api(im->host)->image_load(im->host, im->path);
+    if (!s)
+        return KZ_ERR;
+    im->tex = SDL_CreateTextureFromSurface(r, s);
+    im->w = s->w;
+    im->h = s->h;
+    SDL_FreeSurface(s);
+    if (!im->tex) {
+        kz_api(im->host)->log(im->host, KZ_LOG_ERROR, "%s: texture: %s", im->path,
+                              SDL_GetError());
+        return KZ_ERR;
+    }
+    SDL_SetTextureBlendMode(im->tex, SDL_BLENDMODE_BLEND);
+    return KZ_OK;
+}
+
+static int image_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+{
+    image_inst *im = inst;
+    (void)t;
+    if (!im->tex)
+        return KZ_ERR;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(r, im->bg.r, im->bg.g, im->bg.b, 255);
+    SDL_RenderFillRect(r, rect);
+    SDL_Rect dst = *rect;
+    SDL_Rect src = {0, 0, im->w, im->h};
+    /* Compare aspect ratios in integers: w1/h1 vs w2/h2. */
+    long long lhs = (long long)im->w * rect->h, rhs = (long long)rect->w * im->h;
+    if (im->fit == FIT_FIT) {
+        if (lhs > rhs) { /* image wider: full width, bars above and below */
+            dst.h = (int)((long long)rect->w * im->h / im->w);
+            dst.y = rect->y + (rect->h - dst.h) / 2;
+        } else {
+            dst.w = (int)((long long)rect->h * im->w / im->h);
+            dst.x = rect->x + (rect->w - dst.w) / 2;
+        }
+    } else if (im->fit == FIT_FILL) {
+        if (lhs > rhs) { /* image wider: crop left and right */
+            src.w = (int)((long long)im->h * rect->w / rect->h);
+            src.x = (im->w - src.w) / 2;
+        } else {
+            src.h = (int)((long long)im->w * rect->h / rect->w);
+            src.y = (im->h - src.h) / 2;
+        }
+    }
+    SDL_RenderCopy(r, im->tex, &src, &dst);
+    return KZ_OK;
+}
+
+static void image_release(kz_instance *inst)
+{
+    image_inst *im = inst;
+    if (im->tex)
+        SDL_DestroyTexture(im->tex);
+    im->tex = NULL;
+}
+
+static void image_destroy(kz_instance **inst)
+{
+    if (!*inst)
+        return;
+    image_release(*inst);
+    free(*inst);
+    *inst = NULL;
+}
+
+static const kz_plugin image_plugin = {
+    .abi_version = KZ_ABI_VERSION,
+    .struct_size = sizeof(kz_plugin),
+    .name = "image",
+    .version = "1.0",
+    .description = "still image: PNG, JPEG, WebP; fit, fill or stretch",
+    .create = image_create,
+    .check = image_check,
+    .prepare = image_prepare,
+    .render = image_render,
+    .release = image_release,
+    .destroy = image_destroy,
+};
+
+KZ_PLUGIN_EXPORT(image_plugin)
