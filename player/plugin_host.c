@@ -360,6 +360,10 @@ static SDL_Surface *h_image_load(kz_host *h, const char *path)
 
 static const char *h_timezone(kz_host *h) { return h->env->timezone; }
 static kz_us h_item_start(kz_host *h) { return h->slot_start; }
+static uint32_t h_missing_glyph(kz_host *h, const char *utf8)
+{
+    return h->env->fonts ? kz_fonts_missing_glyph(h->env->fonts, utf8) : 0;
+}
 
 static const kz_host_api host_api = {
     .abi_version = KZ_ABI_VERSION,
@@ -378,6 +382,7 @@ static const kz_host_api host_api = {
     .image_load = h_image_load,
     .timezone = h_timezone,
     .item_start = h_item_start,
+    .missing_glyph = h_missing_glyph,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

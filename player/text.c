@@ -957,10 +957,25 @@ static int is_latinish(uint32_t cp)
            (cp >= 0x2010 && cp <= 0x2027);
 }
 
-/* Per code point the first font that has it. A stretch of Latin-script text (words, spaces,
- * punctuation: an English or Vietnamese sentence) takes the first font that has all of it, so
- * a sentence is not drawn in two fonts. Spaces follow the text before them. Code points no
- * font has get -1. */
+/* Han, kana, Hangul and the CJK punctuation and full-width forms. */
+static int is_cjk(uint32_t cp)
+{
+    return (cp >= 0x3000 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFFEF) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+           (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+           (cp >= 0x31F0 && cp <= 0x31FF);
+}
+
+static int script_of(uint32_t cp)
+{
+    return is_latinish(cp) ? 1 : is_cjk(cp) ? 2 : 0;
+}
+
+/* Per code point the first font that has it. A stretch of one script (an English or
+ * Vietnamese sentence; a run of Chinese with simplified characters the first font lacks)
+ * takes the first font that has all of it, so a sentence is not drawn in two fonts. Spaces
+ * follow the text before them. Code points no font has get -1. */
 static void fonts_for(void *ctx, const uint32_t *cps, size_t n, int bold, int *out)
 {
     kz_fonts *f = ctx;
@@ -968,13 +983,14 @@ static void fonts_for(void *ctx, const uint32_t *cps, size_t n, int bold, int *o
     for (size_t i = 0; i < n; i++)
         out[i] = is_space(cps[i]) ? -2 : first_font(f, role, cps[i]);
     for (size_t i = 0; i < n;) {
-        if (!is_latinish(cps[i])) {
+        int sc = script_of(cps[i]);
+        if (!sc) {
             i++;
             continue;
         }
         size_t e = i;
         int mixed = 0, first = -3;
-        while (e < n && is_latinish(cps[e])) {
+        while (e < n && script_of(cps[e]) == sc) {
             if (out[e] != -2) {
                 if (first == -3)
                     first = out[e];
@@ -986,11 +1002,11 @@ static void fonts_for(void *ctx, const uint32_t *cps, size_t n, int bold, int *o
         if (mixed) {
             for (int k = 0; k < f->n[role]; k++) {
                 size_t j = i;
-                while (j < e && face_has(&f->chain[role][k], cps[j]))
+                while (j < e && (is_space(cps[j]) || face_has(&f->chain[role][k], cps[j])))
                     j++;
                 if (j == e) {
                     for (j = i; j < e; j++)
-                        out[j] = k;
+                        out[j] = is_space(cps[j]) ? -2 : k;
                     break;
                 }
             }

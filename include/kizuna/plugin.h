@@ -129,7 +129,16 @@ typedef struct kz_host_api {
      * where render()'s t = 0 lies. For plugins that show wall time (clocks, countdowns):
      * the instant being drawn is item_start(host) + t. Never a reading of a clock. */
     kz_us (*item_start)(kz_host *host);
+
+    /* The first character of utf8 (text-engine markup removed) that no font of the chain has,
+     * or 0 when every one is covered. For check(): such a character would be missing on the
+     * screen. Appended: test api->struct_size before calling. */
+    uint32_t (*missing_glyph)(kz_host *host, const char *utf8);
 } kz_host_api;
+
+/* True when the host's table is long enough to hold field (appended services). */
+#define KZ_API_HAS(api, field)                                                                   \
+    ((api)->struct_size >= offsetof(kz_host_api, field) + sizeof((api)->field))
 
 /* The host's function table for a handle. Every kz_host starts with a pointer to it. */
 static inline const kz_host_api *kz_api(kz_host *host)

@@ -65,11 +65,21 @@ static void fallback_per_run(void **state)
     (void)state;
     int f[16];
     /* kanji and kana from BIZ UD Gothic; Hangul is not in it: Noto Sans CJK */
-    fonts_of("熊本한국", f, 4);
+    fonts_of("熊本 한국", f, 5);
     assert_int_equal(f[0], 0);
     assert_int_equal(f[1], 0);
-    assert_int_equal(f[2], 1);
     assert_int_equal(f[3], 1);
+    assert_int_equal(f[4], 1);
+    /* simplified Chinese: BIZ UD Gothic lacks some characters, so the whole run moves to
+     * the first font that has them all */
+    fonts_of("帮助标记。", f, 5);
+    assert_true(f[0] > 0);
+    for (int i = 1; i < 5; i++)
+        assert_int_equal(f[i], f[0]);
+    /* a Japanese run stays in the first font */
+    fonts_of("ヘルプマーク、県庁", f, 9);
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(f[i], 0);
     /* a Vietnamese phrase is drawn in one font, whichever first has every letter */
     fonts_of("Tiếng Việt", f, 10);
     for (int i = 1; i < 10; i++)
