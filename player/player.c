@@ -196,12 +196,11 @@ static void draw_standby(kz_player *p)
 {
     SDL_SetRenderDrawColor(p->renderer, 0x1c, 0x2a, 0x3a, 255);
     SDL_RenderClear(p->renderer);
-    SDL_Rect band = {0, p->h * 46 / 100, p->w, p->h * 8 / 100};
-    SDL_SetRenderDrawColor(p->renderer, 0x2e, 0x44, 0x5c, 255);
-    SDL_RenderFillRect(p->renderer, &band);
     if (!standby_tex && p->fonts) {
-        kz_text_style st = {.struct_size = sizeof st, .px = p->h / 18 > 12 ? p->h / 18 : 12,
-                            .align = KZ_ALIGN_CENTER, .color = {0xf0, 0xf4, 0xf8, 255}};
+        int small = p->w < p->h ? p->w : p->h;
+        kz_text_style st = {.struct_size = sizeof st, .px = small / 14 > 12 ? small / 14 : 12,
+                            .align = KZ_ALIGN_CENTER, .box_w = p->w * 9 / 10,
+                            .color = {0xf0, 0xf4, 0xf8, 255}};
         SDL_Surface *s = kz_text_render(p->fonts, p->cfg.standby_text, &st);
         if (s) {
             standby_tex = SDL_CreateTextureFromSurface(p->renderer, s);
@@ -211,6 +210,10 @@ static void draw_standby(kz_player *p)
         }
     }
     if (standby_tex) {
+        SDL_Rect band = {0, (p->h - standby_h) / 2 - standby_h / 4, p->w,
+                         standby_h + standby_h / 2};
+        SDL_SetRenderDrawColor(p->renderer, 0x2e, 0x44, 0x5c, 255);
+        SDL_RenderFillRect(p->renderer, &band);
         SDL_Rect dst = {(p->w - standby_w) / 2, (p->h - standby_h) / 2, standby_w, standby_h};
         SDL_RenderCopy(p->renderer, standby_tex, NULL, &dst);
     }
