@@ -1231,7 +1231,7 @@ SDL_Surface *kz_text_render(kz_fonts *f, const char *utf8, const kz_text_style *
         kz_log(LOG_TEXT, KZ_LOG_WARN,
                "text does not fit %dx%d even at %d px (needs %d px of height): \"%.40s\"",
                st.box_w, st.box_h, px, l.height, utf8);
-    int w = st.box_w > 0 ? st.box_w : l.width;
+    int w = l.width;
     int h = l.height;
     if (w < 1)
         w = 1;

@@ -29,9 +29,10 @@ uint32_t kz_fonts_missing_glyph(kz_fonts *f, const char *utf8);
 int kz_fonts_count(const kz_fonts *f, int bold);
 const char *kz_fonts_file(const kz_fonts *f, int bold, int i);
 
-/* Lay out and rasterise into a new ARGB8888 surface (caller frees). The surface is box_w wide
- * (the widest line when box_w is 0) and as tall as the text; every pixel has the style's
- * colour, the glyph coverage is in alpha. NULL on failure (logged). */
+/* Lay out and rasterise into a new ARGB8888 surface (caller frees). The surface is as wide as
+ * the widest line (lines are aligned inside it; the caller places the block in its box) and as
+ * tall as the lines; every pixel has the style's colour, the glyph coverage is in alpha. NULL
+ * on failure (logged). */
 SDL_Surface *kz_text_render(kz_fonts *f, const char *utf8, const kz_text_style *style);
 /* The size auto-fit would choose (style->px when it is set). -1 on failure. */
 int kz_text_fit_px(kz_fonts *f, const char *utf8, const kz_text_style *style);

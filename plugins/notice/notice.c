@@ -647,17 +647,26 @@ static void copy(SDL_Renderer *r, const tex *t, int x, int y, uint8_t alpha)
     SDL_RenderCopy(r, t->t, NULL, &d);
 }
 
+/* x of a block of width w aligned in the text column */
+static int align_x(const notice *n, int align, int w)
+{
+    int free_w = n->text_rect.w - w > 0 ? n->text_rect.w - w : 0;
+    return n->text_rect.x + (align == KZ_ALIGN_CENTER ? free_w / 2
+                             : align == KZ_ALIGN_END  ? free_w
+                                                      : 0);
+}
+
 static void draw_variant(notice *n, SDL_Renderer *r, const variant *v, int ox, int oy,
                          uint8_t a)
 {
-    copy(r, &v->title_t, ox + n->text_rect.x, oy + v->title_y, a);
+    copy(r, &v->title_t, ox + align_x(n, n->title_align, v->title_t.w), oy + v->title_y, a);
     if (v->title && v->body) {
         SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
         SDL_SetRenderDrawColor(r, n->th.accent.r, n->th.accent.g, n->th.accent.b, a);
         SDL_Rect rule = {ox + n->text_rect.x, oy + v->rule_y, n->text_rect.w, n->rule_h};
         SDL_RenderFillRect(r, &rule);
     }
-    copy(r, &v->body_t, ox + n->text_rect.x, oy + v->body_y, a);
+    copy(r, &v->body_t, ox + align_x(n, n->align, v->body_t.w), oy + v->body_y, a);
     if (v->footer_t.t)
         copy(r, &v->footer_t, ox + n->text_rect.x, oy + n->bar_y, a);
 }
