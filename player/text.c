@@ -378,7 +378,29 @@ fail:
     return -1;
 }
 
-/* 0: no break before item i; 1: allowed; 2: preferred (a space or a marked phrase break). */
+static int is_hiragana(uint32_t cp)
+{
+    return cp >= 0x3041 && cp <= 0x309F;
+}
+
+static int is_kanji_or_katakana(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF) || cp == 0x3005 ||
+           (cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0xFF66 && cp <= 0xFF9D);
+}
+
+static int is_phrase_end(uint32_t cp)
+{
+    return cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF0E || cp == 0xFF01 ||
+           cp == 0xFF1F || cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == 0x3011 ||
+           cp == 0x3015 || cp == 0x3009 || cp == 0x300B || cp == 0xFF3D;
+}
+
+/* 0: no break before item i; 1: allowed (between any two ideographs or kana); 2: where kana
+ * turn into kanji or katakana (障がい者等用|駐車場の), a likely phrase boundary; 3: after 、。
+ * or a closing bracket, before an opening bracket (月まで|（9か月延長）); 4: a space or a marked
+ * phrase break. */
 static int break_before(const hline *h, size_t i)
 {
     const litem *a = &h->it[i - 1], *b = &h->it[i];
@@ -389,7 +411,7 @@ static int break_before(const hline *h, size_t i)
     if (kz_text_no_start(b->cp))
         return 0;
     if (a->space)
-        return 2;
+        return 4;
     if (kz_text_no_end(a->cp))
         return 0;
     if (a->word && b->word)
@@ -397,7 +419,15 @@ static int break_before(const hline *h, size_t i)
     if (a->cp == b->cp && (a->cp == 0x2026 || a->cp == 0x2025 || a->cp == 0x2015 ||
                            a->cp == 0x2014))
         return 0;
-    return b->pref ? 2 : 1;
+    if (b->pref)
+        return 4;
+    if (is_phrase_end(a->cp) || kz_text_no_end(b->cp))
+        return 3;
+    /* kana to kanji, except a counter after a number (9か月, 3ヶ所) */
+    int counter = i >= 2 && h->it[i - 2].word;
+    if (is_hiragana(a->cp) && is_kanji_or_katakana(b->cp) && !counter)
+        return 2;
+    return 1;
 }
 
 typedef struct lbuild {
@@ -509,7 +539,7 @@ static int hl_wrap(lbuild *b, const hline *h, int box_w, int indent, int bullet_
         return rc;
     }
     while (s < h->n) {
-        size_t best1 = 0, best2 = 0, cut = h->n;
+        size_t best[5] = {0, 0, 0, 0, 0}, cut = h->n;
         for (size_t i = s + 1; i <= h->n; i++) {
             if (i == h->n) {
                 if (span_width(h, pos, s, i) <= avail)
@@ -524,22 +554,25 @@ static int hl_wrap(lbuild *b, const hline *h, int box_w, int indent, int bullet_
                 break;
             }
             int lvl = break_before(h, i);
-            if (lvl > 0) {
-                best1 = i;
-                if (lvl >= 2)
-                    best2 = i;
-            }
+            for (int k = 1; k <= lvl; k++)
+                best[k] = i;
         }
         if (cut == 0) {
             /* the items up to (not including) the first that overflows */
             size_t over = s;
             while (over < h->n && (h->it[over].space || pos[over + 1] - pos[s] <= avail))
                 over++;
-            /* best1/best2 are at most `over` because the scan stopped at the overflow */
-            if (best2 > s && span_width(h, pos, s, best2) * 3 >= avail)
-                cut = best2;
-            else if (best1 > s)
-                cut = best1;
+            /* The best* are at most `over` because the scan stopped at the overflow. A marked
+             * break or a space wins if the line stays at least a third full, then punctuation,
+             * then kana-to-kanji if the line stays 60 % full; else the last break allowed. */
+            if (best[4] > s && span_width(h, pos, s, best[4]) * 3 >= avail)
+                cut = best[4];
+            else if (best[3] > s && span_width(h, pos, s, best[3]) * 10 >= avail * 6)
+                cut = best[3];
+            else if (best[2] > s && span_width(h, pos, s, best[2]) * 10 >= avail * 6)
+                cut = best[2];
+            else if (best[1] > s)
+                cut = best[1];
             else {
                 cut = over > s ? over : s + 1; /* nothing allowed: break where it overflows */
                 /* keep a ruby group whole even here */
@@ -635,7 +668,7 @@ int kz_text_lay_out(const char *utf8, int px, int box_w, double line_spacing, in
             int indent = 0, bullet_w = 0, bullet_font = 0;
             while (sl > 0 && (*s == ' ' || *s == '\t'))
                 s++, sl--;
-            if (sl >= 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ') {
+            if (sl >= 2 && s[0] == '-' && s[1] == ' ') {
                 uint32_t bc = 0x2022;
                 measure_fonts(m, &bc, 1, bold, &bullet_font);
                 bullet_w = measure_adv(m, bullet_font, bc, px, bold);

@@ -112,7 +112,8 @@ static void long_words_are_forced(void **state)
 static void phrase_marks_are_preferred_and_not_drawn(void **state)
 {
     (void)state;
-    expect_lines("やさしいまちづくり月間", 10, 100, "やさしいまちづくり月/間");
+    /* (っ may not start a line: げっ stay together) */
+    expect_lines("やさしいまちづくりげっかん", 10, 100, "やさしいまちづくり/げっかん");
     expect_lines("やさしい|まちづくり月間", 10, 100, "やさしい/まちづくり月間");
     expect_lines("やさしい\xE2\x80\x8Bまちづくり月間", 10, 100, "やさしい/まちづくり月間");
     /* a mark too early in the line is not worth a short line */
@@ -121,6 +122,21 @@ static void phrase_marks_are_preferred_and_not_drawn(void **state)
     expect_lines("あいうえおかきくけ|。", 10, 90, "あいうえおかきく/け。");
     /* a mark that fits on one line changes nothing */
     expect_lines("やさしい|まち", 10, 100, "やさしいまち");
+}
+
+static void phrase_boundaries_are_preferred(void **state)
+{
+    (void)state;
+    /* a break before an opening bracket (at 105 of 150 px) beats one inside 延長 */
+    expect_lines("子が1歳に達する月まで（9か月延長）", 10, 150, "子が1歳に達する月まで/（9か月延長）");
+    /* punctuation beats a kana-to-kanji boundary further on: 月、|三つ子 rather than 三つ|子 */
+    expect_lines("双子の場合は子が2歳に達する月、三つ子以上の場合", 10, 200,
+                 "双子の場合は子が2歳に達する月、/三つ子以上の場合");
+    /* a boundary too early in the line (under 60 %) is not worth the short line */
+    expect_lines("あいう漢字のかなかなかなかな", 10, 100, "あいう漢字のかなかな/かなかな");
+    /* kana to kanji: 駐車場の|適正利用, and 月の|予定 rather than 予|定 */
+    expect_lines("障がい者等用駐車場の適正利用", 10, 100, "障がい者等用駐車場の/適正利用");
+    expect_lines("今月の予定", 10, 40, "今月の/予定");
 }
 
 static void escapes(void **state)
@@ -312,6 +328,7 @@ int main(void)
         cmocka_unit_test(numbers_stay_whole),
         cmocka_unit_test(long_words_are_forced),
         cmocka_unit_test(phrase_marks_are_preferred_and_not_drawn),
+        cmocka_unit_test(phrase_boundaries_are_preferred),
         cmocka_unit_test(escapes),
         cmocka_unit_test(newlines_and_paragraphs),
         cmocka_unit_test(ruby_is_centred_above_its_base),
