@@ -397,10 +397,19 @@ static int is_phrase_end(uint32_t cp)
            cp == 0x3015 || cp == 0x3009 || cp == 0x300B || cp == 0xFF3D;
 }
 
-/* 0: no break before item i; 1: allowed (between any two ideographs or kana); 2: where kana
- * turn into kanji or katakana (障がい者等用|駐車場の), a likely phrase boundary; 3: after 、。
- * or a closing bracket, before an opening bracket (月まで|（9か月延長）); 4: a space or a marked
- * phrase break. */
+static int is_katakana(uint32_t cp)
+{
+    return (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || (cp >= 0x31F0 && cp <= 0x31FF) ||
+           (cp >= 0xFF66 && cp <= 0xFF9F);
+}
+
+/* How good a break before item i is:
+ * 0 never (kinsoku, inside a word, a number or a ruby group);
+ * 1 inside a katakana word (ホームペー|ジ): only when nothing better is near;
+ * 2 between any two other ideographs or kana;
+ * 3 where kana turn into kanji or katakana (障がい者等用駐車場の|適正利用), a likely phrase end;
+ * 4 after 、。 or a closing bracket, before an opening bracket (月まで|（9か月延長）);
+ * 5 a space or a marked phrase break ("|", U+200B). */
 static int break_before(const hline *h, size_t i)
 {
     const litem *a = &h->it[i - 1], *b = &h->it[i];
@@ -411,7 +420,7 @@ static int break_before(const hline *h, size_t i)
     if (kz_text_no_start(b->cp))
         return 0;
     if (a->space)
-        return 4;
+        return 5;
     if (kz_text_no_end(a->cp))
         return 0;
     if (a->word && b->word)
@@ -420,14 +429,16 @@ static int break_before(const hline *h, size_t i)
                            a->cp == 0x2014))
         return 0;
     if (b->pref)
-        return 4;
+        return 5;
     if (is_phrase_end(a->cp) || kz_text_no_end(b->cp))
-        return 3;
+        return 4;
     /* kana to kanji, except a counter after a number (9か月, 3ヶ所) */
     int counter = i >= 2 && h->it[i - 2].word;
     if (is_hiragana(a->cp) && is_kanji_or_katakana(b->cp) && !counter)
-        return 2;
-    return 1;
+        return 3;
+    if (is_katakana(a->cp) && is_katakana(b->cp))
+        return 1;
+    return 2;
 }
 
 typedef struct lbuild {
@@ -539,7 +550,7 @@ static int hl_wrap(lbuild *b, const hline *h, int box_w, int indent, int bullet_
         return rc;
     }
     while (s < h->n) {
-        size_t best[5] = {0, 0, 0, 0, 0}, cut = h->n;
+        size_t best[6] = {0, 0, 0, 0, 0, 0}, cut = h->n;
         for (size_t i = s + 1; i <= h->n; i++) {
             if (i == h->n) {
                 if (span_width(h, pos, s, i) <= avail)
@@ -562,18 +573,15 @@ static int hl_wrap(lbuild *b, const hline *h, int box_w, int indent, int bullet_
             size_t over = s;
             while (over < h->n && (h->it[over].space || pos[over + 1] - pos[s] <= avail))
                 over++;
-            /* The best* are at most `over` because the scan stopped at the overflow. A marked
-             * break or a space wins if the line stays at least a third full, then punctuation,
-             * then kana-to-kanji if the line stays 60 % full; else the last break allowed. */
-            if (best[4] > s && span_width(h, pos, s, best[4]) * 3 >= avail)
-                cut = best[4];
-            else if (best[3] > s && span_width(h, pos, s, best[3]) * 10 >= avail * 6)
-                cut = best[3];
-            else if (best[2] > s && span_width(h, pos, s, best[2]) * 10 >= avail * 6)
-                cut = best[2];
-            else if (best[1] > s)
-                cut = best[1];
-            else {
+            /* The best[] are at most `over` because the scan stopped at the overflow. A marked
+             * break or a space wins if the line stays at least a third full; then punctuation
+             * and kana-to-kanji boundaries if it stays 60 % full; then any break between
+             * ideographs and kana if it stays half full; else the last break allowed at all. */
+            static const int min_fill[6] = {0, 0, 50, 60, 60, 34}; /* percent, by level */
+            for (int k = 5; k >= 1 && cut == 0; k--)
+                if (best[k] > s && span_width(h, pos, s, best[k]) * 100 >= avail * min_fill[k])
+                    cut = best[k];
+            if (cut == 0) {
                 cut = over > s ? over : s + 1; /* nothing allowed: break where it overflows */
                 /* keep a ruby group whole even here */
                 while (cut < h->n && cut > s + 1 && h->it[cut].group >= 0 &&
