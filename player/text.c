@@ -432,6 +432,14 @@ static int break_before(const hline *h, size_t i)
         return 5;
     if (is_phrase_end(a->cp) || kz_text_no_end(b->cp))
         return 4;
+    /* the honorific prefix お/ご starts a phrase: をお|願い is wrong, を|お願い right */
+    int prefix_b = (b->cp == 0x304A || b->cp == 0x3054) && i + 1 < h->n &&
+                   is_kanji_or_katakana(h->it[i + 1].cp);
+    int prefix_a = (a->cp == 0x304A || a->cp == 0x3054) && is_kanji_or_katakana(b->cp);
+    if (prefix_b)
+        return 3;
+    if (prefix_a)
+        return 1;
     /* kana to kanji, except a counter after a number (9か月, 3ヶ所) */
     int counter = i >= 2 && h->it[i - 2].word;
     if (is_hiragana(a->cp) && is_kanji_or_katakana(b->cp) && !counter)

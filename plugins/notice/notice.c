@@ -592,12 +592,29 @@ static int layout(notice *n, SDL_Renderer *r, int w, int h)
         v->title_y = y;
         v->rule_y = y + v->title_t.h + gap;
         v->body_y = v->title ? v->rule_y + n->rule_h + gap : y;
-        if (v->footer && make_text(n, r, &v->footer_t, v->footer, bar_px, 0, 0, 0,
-                                   KZ_ALIGN_START, 0, 0, n->th.text, 1.0) < 0)
-            goto fail;
         if (n->show_langs && make_text(n, r, &v->name_t, langs[v->lang].name, bar_px, 0, 0, 0,
                                        KZ_ALIGN_START, 0, 0, (kz_color){255, 255, 255, 255},
                                        1.0) < 0)
+            goto fail;
+    }
+    /* footers share the bar with the language names: at most the bar's size, shrunk to fit
+     * the room the names leave */
+    int names_w = 0;
+    if (n->show_langs)
+        for (int i = 0; i < n->nv; i++)
+            names_w += n->v[i].name_t.w + n->v[i].name_t.h / 2;
+    int footer_w = content.w - names_w - gap;
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        if (!v->footer)
+            continue;
+        if (footer_w < content.w / 5) {
+            n->api->log(n->host, KZ_LOG_WARN, "%s: no room for the footer beside the language "
+                        "names at %dx%d; not shown", v->footer_key, w, h);
+            continue;
+        }
+        if (make_text(n, r, &v->footer_t, v->footer, 0, 8, bar_px, 0, KZ_ALIGN_START, footer_w,
+                      n->bar_h, n->th.text, 1.0) < 0)
             goto fail;
     }
     n->pw = w, n->ph = h;

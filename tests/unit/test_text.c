@@ -137,6 +137,8 @@ static void phrase_boundaries_are_preferred(void **state)
     /* kana to kanji: 駐車場の|適正利用, and 月の|予定 rather than 予|定 */
     expect_lines("障がい者等用駐車場の適正利用", 10, 100, "障がい者等用駐車場の/適正利用");
     expect_lines("今月の予定", 10, 40, "今月の/予定");
+    /* お and ご before kanji are a prefix: the phrase starts before them */
+    expect_lines("配慮をお願いします", 10, 40, "配慮を/お願いし/ます");
     /* a katakana word stays whole when the line can end before it half full */
     expect_lines("電子申請ホームページ", 10, 80, "電子申請/ホームページ");
     expect_lines("あホームページ", 10, 40, "あホーム/ページ"); /* too early: break inside */
