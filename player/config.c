@@ -81,6 +81,27 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
                 bad(x, line, sec, key, "expected 0, 90, 180 or 270", val);
             else
                 c->rotation = (int)r;
+        } else if (!strcmp(key, "overscan")) {
+            double v;
+            char *end;
+            v = strtod(val, &end);
+            while (*end == ' ')
+                end++;
+            if (end != val && !strcmp(end, "%") && v >= 0 && v <= 20) {
+                c->overscan = v;
+                c->overscan_is_px = 0;
+            } else if (end != val && (!strcmp(end, "px") || !*end) && v >= 0 && v <= 500) {
+                c->overscan_px = (int)v;
+                c->overscan_is_px = 1;
+            } else {
+                bad(x, line, sec, key, "expected a margin such as 2.5% (up to 20%) or 24px", val);
+            }
+        } else if (!strcmp(key, "display")) {
+            long d;
+            if (kz_parse_long(val, &d) || d < 0 || d > 15)
+                bad(x, line, sec, key, "expected a display number from 0 to 15", val);
+            else
+                c->display_index = (int)d;
         } else if (!strcmp(key, "renderer")) {
             int e;
             if (kz_parse_enum(val, "auto|software|opengl|opengles2", &e))
@@ -88,8 +109,8 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
             else
                 c->renderer = e;
         } else {
-            bad(x, line, sec, key, "unknown key (size, fullscreen, rotation, renderer, vsync)",
-                val);
+            bad(x, line, sec, key,
+                "unknown key (size, fullscreen, rotation, overscan, display, renderer, vsync)", val);
         }
     } else if (!strcmp(sec, "paths")) {
         if (!*val)

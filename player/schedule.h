@@ -22,6 +22,8 @@ typedef struct kz_slot {
  * build m->sched. Runs after kz_host_attach (durations known). Items whose schedule keys are
  * bad are marked unplayable. Returns the number of problems (each logged with file:line). */
 int kz_schedule_compile(kz_model *m);
+/* The compiled schedule holds the items that were playable when it was compiled: when the
+ * player drops a failing item (item->playable = 0) it compiles again. */
 
 /* What is on air at now. Always fills *slot (item may be NULL); returns 0. Zone 0 ("main").
  * Not thread-safe: the day cache inside m->sched is written; call from one thread. */
@@ -50,6 +52,11 @@ typedef struct kz_sched_info {
 int kz_schedule_info(const kz_model *m, const kz_item *it, kz_sched_info *out);
 /* Whether the item's dates, days and times (with its playlist's) allow instant t. */
 int kz_schedule_eligible(const kz_model *m, const kz_item *it, kz_us t);
+
+/* Whether one section's rules (dates, days, times) allow instant t, with the same DST policy
+ * as the timeline. Used for things scheduled outside playlists, such as layouts. */
+struct kz_rules;
+int kz_rules_allow(const struct kz_rules *r, kz_us t);
 
 /* Length given to items whose duration is unknown (an image without duration =). */
 #define KZ_SCHEDULE_DEFAULT_DURATION (10 * KZ_US_PER_S)
