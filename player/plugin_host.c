@@ -365,6 +365,10 @@ static uint32_t h_missing_glyph(kz_host *h, const char *utf8)
 {
     return h->env->fonts ? kz_fonts_missing_glyph(h->env->fonts, utf8) : 0;
 }
+static int h_text_fit(kz_host *h, const char *utf8, const kz_text_style *style)
+{
+    return h->env->fonts ? kz_text_fit_px(h->env->fonts, utf8, style) : -1;
+}
 
 static const kz_host_api host_api = {
     .abi_version = KZ_ABI_VERSION,
@@ -384,6 +388,7 @@ static const kz_host_api host_api = {
     .timezone = h_timezone,
     .item_start = h_item_start,
     .missing_glyph = h_missing_glyph,
+    .text_fit = h_text_fit,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

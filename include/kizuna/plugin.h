@@ -134,6 +134,11 @@ typedef struct kz_host_api {
      * or 0 when every one is covered. For check(): such a character would be missing on the
      * screen. Appended: test api->struct_size before calling. */
     uint32_t (*missing_glyph)(kz_host *host, const char *utf8);
+
+    /* The font size in pixels text_texture() would use for utf8 with this style (style->px,
+     * or what auto-fit chooses), without rasterising; -1 on failure. Lets a plugin keep sizes
+     * in proportion (a body smaller than its title). Appended: test api->struct_size. */
+    int (*text_fit)(kz_host *host, const char *utf8, const kz_text_style *style);
 } kz_host_api;
 
 /* True when the host's table is long enough to hold field (appended services). */

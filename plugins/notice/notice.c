@@ -478,9 +478,8 @@ static void tex_free(tex *t)
     t->w = t->h = 0;
 }
 
-static int make_text(notice *n, SDL_Renderer *r, tex *out, const char *s, int px, int min_px,
-                     int max_px, int bold, int align, int box_w, int box_h, kz_color c,
-                     double spacing)
+static kz_text_style make_style(int px, int min_px, int max_px, int bold, int align, int box_w,
+                                int box_h, kz_color c, double spacing)
 {
     kz_text_style st;
     memset(&st, 0, sizeof st);
@@ -494,8 +493,29 @@ static int make_text(notice *n, SDL_Renderer *r, tex *out, const char *s, int px
     st.box_h = box_h;
     st.color = c;
     st.line_spacing = spacing;
+    return st;
+}
+
+static int make_text(notice *n, SDL_Renderer *r, tex *out, const char *s, int px, int min_px,
+                     int max_px, int bold, int align, int box_w, int box_h, kz_color c,
+                     double spacing)
+{
+    kz_text_style st = make_style(px, min_px, max_px, bold, align, box_w, box_h, c, spacing);
     out->t = n->api->text_texture(n->host, r, s, &st, &out->w, &out->h);
     return out->t ? 0 : -1;
+}
+
+/* The size the title will get, so that the body stays smaller; 0 when unknown. */
+static int title_px(notice *n, const char *s, int max_px, int min_px, int align, int box_w,
+                    int box_h, kz_color c)
+{
+    if (n->title_px > 0)
+        return (int)n->title_px;
+    if (!KZ_API_HAS(n->api, text_fit))
+        return 0;
+    kz_text_style st = make_style(0, min_px, max_px, 1, align, box_w, box_h, c, 1.2);
+    int px = n->api->text_fit(n->host, s, &st);
+    return px > 0 ? px : 0;
 }
 
 static void release_textures(notice *n)
@@ -570,21 +590,41 @@ static int layout(notice *n, SDL_Renderer *r, int w, int h)
     for (int i = 0; i < n->nv; i++) {
         variant *v = &n->v[i];
         int y = text.y, avail = text.h;
-        int title_box = v->body ? avail * 30 / 100 : avail;
-        if (v->title) {
-            if (make_text(n, r, &v->title_t, v->title, (int)n->title_px, title_min,
-                          v->body ? title_max : h / 6, 1, n->title_align, text.w, title_box,
-                          n->th.title, 1.2) < 0)
+        /* The title gets 30 % of the area first. If title and body then leave much of the
+         * area empty (a short body), the title's box grows into half of the free room, at
+         * most to half the area, and both are laid out again: once. */
+        int title_box = v->body ? avail * 30 / 100 : avail, used = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            int body_cap = body_max;
+            if (v->title && v->body) {
+                /* the body's lines stay at most 85 % of the title's */
+                int tp = title_px(n, v->title, title_max, title_min, n->title_align, text.w,
+                                  title_box, n->th.title);
+                if (tp > 0 && tp * 85 / 100 < body_cap)
+                    body_cap = tp * 85 / 100 > body_min ? tp * 85 / 100 : body_min;
+            }
+            tex_free(&v->title_t);
+            tex_free(&v->body_t);
+            if (v->title && make_text(n, r, &v->title_t, v->title, (int)n->title_px, title_min,
+                                      v->body ? title_max : h / 6, 1, n->title_align, text.w,
+                                      title_box, n->th.title, 1.2) < 0)
                 goto fail;
-        }
-        int used = v->title_t.h + (v->title && v->body ? 2 * gap + n->rule_h : 0);
-        if (v->body) {
-            int box_h = avail - used;
-            if (box_h < body_min)
-                box_h = body_min;
-            if (make_text(n, r, &v->body_t, v->body, (int)n->body_px, body_min, body_max, 0,
-                          n->align, text.w, box_h, n->th.text, 1.45) < 0)
-                goto fail;
+            used = v->title_t.h + (v->title && v->body ? 2 * gap + n->rule_h : 0);
+            if (v->body) {
+                int box_h = avail - used;
+                if (box_h < body_min)
+                    box_h = body_min;
+                if (make_text(n, r, &v->body_t, v->body, (int)n->body_px, body_min, body_cap, 0,
+                              n->align, text.w, box_h, n->th.text, 1.45) < 0)
+                    goto fail;
+            }
+            int free_h = avail - used - v->body_t.h;
+            if (pass > 0 || !v->title || !v->body || n->title_px > 0 || free_h < avail / 5 ||
+                title_box >= avail / 2)
+                break;
+            title_box += free_h / 2;
+            if (title_box > avail / 2)
+                title_box = avail / 2;
         }
         int block = used + v->body_t.h;
         if (n->valign == 1 && block < avail)
