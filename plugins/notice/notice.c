@@ -63,7 +63,6 @@ typedef struct notice {
     variant v[N_LANGS];
     int nv;
     notice_theme th;
-    int contrast_problems;
     int align, title_align, valign;
     double margin;     /* percent of the shorter side */
     int image_pos;
@@ -297,26 +296,6 @@ static void variant_free_text(variant *v)
     v->title = v->body = v->footer = NULL;
 }
 
-static void check_contrast(notice *n)
-{
-    struct {
-        const char *key, *what;
-        kz_color c;
-    } c[3] = {{"color", "text", n->th.text},
-              {"title_color", "title", n->th.title},
-              {"accent", "accent", n->th.accent}};
-    for (int i = 0; i < 3; i++) {
-        double r = notice_contrast(c[i].c, n->th.background);
-        if (r < 7.0) {
-            n->api->param_error(n->host, c[i].key,
-                                "%s colour has a contrast of %.1f:1 against the background; "
-                                "notices need at least 7:1",
-                                c[i].what, r);
-            n->contrast_problems++;
-        }
-    }
-}
-
 static void notice_destroy(kz_instance **inst);
 
 static int notice_create(kz_host *host, kz_instance **out)
@@ -432,7 +411,8 @@ static int notice_create(kz_host *host, kz_instance **out)
     n->fade = n->interval / 8 < KZ_US_PER_S / 2 ? n->interval / 8 : KZ_US_PER_S / 2;
     n->show_langs = n->nv > 1;
     bad |= api->param_bool(host, "show_languages", &n->show_langs);
-    check_contrast(n);
+    /* Contrast is graded by kizuna check (player/check_legibility.c): below 4.5:1 an error,
+     * below 7:1 a warning, with the key's file:line. */
     if (bad) {
         kz_instance *i = n;
         notice_destroy(&i);
@@ -445,7 +425,7 @@ static int notice_create(kz_host *host, kz_instance **out)
 static int notice_check(kz_instance *inst)
 {
     notice *n = inst;
-    int problems = n->contrast_problems;
+    int problems = 0;
     if (!KZ_API_HAS(n->api, missing_glyph))
         return problems;
     for (int i = 0; i < n->nv; i++) {
