@@ -455,13 +455,19 @@ static void check_notice(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone)
     contrast(x, ps, "text colour", th.text, th.background, black, "color", "background", "theme");
     contrast(x, ps, "title colour", th.title, th.background, black, "title_color", "background",
              "theme");
-    contrast(x, ps, "accent colour (the language on air)", th.accent, th.background, black,
-             "accent", "background", "theme");
 
     variant v[16];
     int nv = notice_variants(x, ps, v);
     if (!nv)
         return;
+    /* The accent is text when it names the language on air (else it only draws the rule). */
+    int show_langs = nv > 1;
+    const char *sl = peek(ps, "show_languages");
+    if (sl)
+        kz_parse_bool(sl, &show_langs);
+    if (show_langs && nv > 1)
+        contrast(x, ps, "accent colour (the language on air)", th.accent, th.background, black,
+                 "accent", "background", "theme");
     /* Reading time: each language is on screen for language_interval, else the item's
      * duration shared equally (as the plugin does). */
     kz_us interval = it->duration > 0 ? it->duration / nv : 8 * KZ_US_PER_S;
@@ -496,10 +502,6 @@ static void check_notice(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone)
         for (int i = 0; i < nv; i++)
             any_footer |= v[i].footer != NULL;
         int bar_px = h / 32 > 10 ? h / 32 : 10;
-        int show_langs = nv > 1;
-        const char *sl = peek(ps, "show_languages");
-        if (sl)
-            kz_parse_bool(sl, &show_langs);
         if (show_langs || any_footer)
             ch -= (int)lround(bar_px * 1.25) + gap;
         int tw = cw, th_ = ch;
