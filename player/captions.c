@@ -655,6 +655,8 @@ static int attach_item(kz_item *it, const char *root)
     int lp;
     if (kv && kv->value && !kz_parse_bool(kv->value, &lp))
         c->loop = lp;
+    if (c->loop)
+        c->natural = kz_host_natural_duration(it); /* now, not on the first frame on air */
     it->captions = c;
     char langs[128] = "";
     for (int i = 0; i < c->n_langs; i++) {
