@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "log.h"
 #include "sched_helpers.h"
 
 static kz_model *model(const char *name, const char *text)
@@ -491,6 +492,50 @@ static void test_dst_days_covered(void **state)
     }
 }
 
+
+/* kizuna check's schedule part: errors counted (file:line in the log), warnings logged. */
+static void test_check(void **state)
+{
+    (void)state;
+    kz_tz_set("Asia/Tokyo");
+    static const struct {
+        const char *ini;
+        int errors, warnings;
+    } rows[] = {
+        {"[a]\n", 0, 0},
+        /* never: Feb 30th does not exist, but a Monday 2025-02-01 does not either */
+        {"[a]\n[b]\ndates = 2025-02-01\ndays = mon\n", 1, 0},
+        /* never: the item's window lies outside the playlist's */
+        {"[playlist]\ntimes = 09:00-12:00\n[a]\ntimes = 13:00-14:00\n", 1, 2},
+        /* never: a yearly leap day on a weekday that never meets it in 28 years? 02-29 is a
+         * Saturday in 2020 and 2048: it can air, so no error */
+        {"[a]\n[b]\ndates = 02-29\ndays = sat\n", 0, 0},
+        /* past dates: a warning, not an error */
+        {"[a]\n[b]\ndates = 2024-01-01..2024-12-31\n", 0, 1},
+        /* overlapping interrupts */
+        {"[a]\n[x]\ninterrupt = yes\ntimes = 09:00-10:00\n"
+         "[y]\ninterrupt = yes\ntimes = 09:30-11:00\n", 1, 0},
+        /* interrupts that only touch do not overlap */
+        {"[a]\n[x]\ninterrupt = yes\ntimes = 09:00-10:00\n"
+         "[y]\ninterrupt = yes\ntimes = 10:00-11:00\n", 0, 0},
+        /* standby every night: stretches listed (10) plus a summary */
+        {"[a]\ntimes = 09:00-21:00\n", 0, 11},
+        /* always outranked */
+        {"[a]\npriority = 1\n[b]\n", 0, 1},
+    };
+    kz_us from = T("2025-03-01T00:00:00"), to = T("2025-03-31T00:00:00");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        kz_model *m = model("p", rows[i].ini);
+        int w0 = kz_log_count(KZ_LOG_WARN);
+        int e = kz_schedule_check(m, from, to);
+        int w = kz_log_count(KZ_LOG_WARN) - w0;
+        if (e != rows[i].errors || w != rows[i].warnings)
+            fail_msg("row %zu: %d errors, %d warnings; want %d, %d", i, e, w, rows[i].errors,
+                     rows[i].warnings);
+        drop(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_dst_wall),
         cmocka_unit_test(test_dst_windows),
         cmocka_unit_test(test_dst_days_covered),
+        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
