@@ -44,8 +44,9 @@ TESTS       := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_PLUGINS:= $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard tests/plugins/*.c))
 TOOLS       := $(BUILD)/tools/imgcmp
 
-.PHONY: all deps demo demo-media check unit golden fuzz fuzz-build bench soak clean format install
+.PHONY: integration all deps demo demo-media check unit golden fuzz fuzz-build bench soak clean format install
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BUILD)/kizuna $(PLUGINS)
 
@@ -95,7 +96,7 @@ SANENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 check: deps
 	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 test-binaries
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 unit golden
+	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 unit golden integration
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "make check: all tests passed"
 
@@ -108,6 +109,9 @@ unit: test-binaries
 golden: test-binaries
 	@$(SANENV) KZ_BUILD=$(BUILD) GEN=$(GEN) sh tests/golden/run.sh
 
+integration: test-binaries
+	@$(SANENV) KZ_BUILD=$(BUILD) sh tests/integration/run.sh
+
 # --- fuzzing (clang + libFuzzer) ---------------------------------------------------------
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
@@ -115,17 +119,17 @@ FUZZ_PLAYER  := $(filter-out player/main.c,$(PLAYER_SRC))
 FUZZ_SECONDS ?= 300
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_PLAYER) $(wildcard player/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	clang $(CFLAGS_BASE) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -o $@ $< $(FUZZ_PLAYER) $(PKG_LIBS) -ldl -lm -lpthread
 fuzz-build: $(FUZZ_BINS)
 fuzz-smoke: fuzz-build
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	  echo "fuzz: $$n for 20 s"; \
-	  $$f -max_total_time=20 -print_final_stats=0 -close_fd_mask=3 build/fuzz/corpus-$$n tests/fuzz/corpus \
+	  $$f -max_total_time=20 -print_final_stats=0 -close_fd_mask=3 -artifact_prefix=build/fuzz/ build/fuzz/corpus-$$n tests/fuzz/corpus \
 	     >build/fuzz/$$n.log 2>&1 || { tail -n 40 build/fuzz/$$n.log; exit 1; }; done
 fuzz: fuzz-build
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$n tests/fuzz/corpus || exit 1; done
+	  $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ build/fuzz/corpus-$$n tests/fuzz/corpus || exit 1; done
 .PHONY: fuzz-smoke
 
 # --- demo --------------------------------------------------------------------------------

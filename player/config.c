@@ -28,7 +28,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     snprintf(c->logs, sizeof c->logs, "%s/../build/logs", b);
     snprintf(c->timezone, sizeof c->timezone, "Asia/Tokyo");
     snprintf(c->name, sizeof c->name, "kizuna");
-    snprintf(c->standby_text, sizeof c->standby_text, "しばらくお待ちください / Please wait");
+    snprintf(c->standby_text, sizeof c->standby_text, "しばらくお待ちください\nPlease wait");
 }
 
 typedef struct ctx {

@@ -20,6 +20,8 @@ static int last_level;
 static long repeats;
 static char recent[KZ_LOG_RECENT][512];
 static int recent_n, recent_head;
+static void (*sink)(const char *, void *);
+static void *sink_ud;
 
 static const char *level_name(int level)
 {
@@ -39,6 +41,11 @@ static void emit(const char *comp, int level, const char *msg)
     localtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
     fprintf(stderr, "kizuna[%s] %s: %s\n", comp, level_name(level), msg);
+    if (sink) {
+        char line[700];
+        snprintf(line, sizeof line, "%s %s: %s", comp, level_name(level), msg);
+        sink(line, sink_ud);
+    }
     if (file) {
         fprintf(file, "%s kizuna[%s] %s: %s\n", stamp, comp, level_name(level), msg);
         fflush(file);
@@ -135,4 +142,12 @@ int kz_log_recent_errors(const char **out, int n)
     }
     pthread_mutex_unlock(&lock);
     return n;
+}
+
+void kz_log_set_sink(void (*fn)(const char *line, void *ud), void *ud)
+{
+    pthread_mutex_lock(&lock);
+    sink = fn;
+    sink_ud = ud;
+    pthread_mutex_unlock(&lock);
 }

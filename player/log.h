@@ -20,4 +20,7 @@ int kz_log_count(int level);
  * valid until the next log call from any thread. */
 int kz_log_recent_errors(const char **out, int n);
 void kz_log_flush_repeats(void);
+/* Also hand every emitted line ("component level: message", no newline) to fn; NULL to stop.
+ * Used by tests and by status reporting. Called with the log lock held: fn must not log. */
+void kz_log_set_sink(void (*fn)(const char *line, void *ud), void *ud);
 #endif

@@ -211,6 +211,8 @@ int kz_parse_color(const char *s, unsigned char rgba[4])
         n--;
     if (n && s[0] == '#') {
         int v[8];
+        if (n != 4 && n != 5 && n != 7 && n != 9)
+            return -1;
         for (size_t i = 1; i < n; i++)
             if ((v[i - 1] = hexval(s[i])) < 0)
                 return -1;

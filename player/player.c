@@ -21,6 +21,12 @@
 
 static volatile sig_atomic_t sig_quit, sig_reload;
 
+__attribute__((weak)) void kz_hook_open(kz_player *p);
+__attribute__((weak)) void kz_hook_frame(kz_player *p, kz_us now);
+__attribute__((weak)) void kz_hook_slot(kz_player *p, const char *zone, const kz_slot *ended,
+                                        int outcome, const kz_slot *started, kz_us now);
+__attribute__((weak)) void kz_hook_close(kz_player *p);
+
 static void on_signal(int sig)
 {
     if (sig == SIGHUP)
@@ -196,12 +202,11 @@ static void draw_standby(kz_player *p)
 {
     SDL_SetRenderDrawColor(p->renderer, 0x1c, 0x2a, 0x3a, 255);
     SDL_RenderClear(p->renderer);
-    SDL_Rect band = {0, p->h * 46 / 100, p->w, p->h * 8 / 100};
-    SDL_SetRenderDrawColor(p->renderer, 0x2e, 0x44, 0x5c, 255);
-    SDL_RenderFillRect(p->renderer, &band);
     if (!standby_tex && p->fonts) {
-        kz_text_style st = {.struct_size = sizeof st, .px = p->h / 18 > 12 ? p->h / 18 : 12,
-                            .align = KZ_ALIGN_CENTER, .color = {0xf0, 0xf4, 0xf8, 255}};
+        int small = p->w < p->h ? p->w : p->h;
+        kz_text_style st = {.struct_size = sizeof st, .px = small / 14 > 12 ? small / 14 : 12,
+                            .align = KZ_ALIGN_CENTER, .box_w = p->w * 9 / 10,
+                            .color = {0xf0, 0xf4, 0xf8, 255}};
         SDL_Surface *s = kz_text_render(p->fonts, p->cfg.standby_text, &st);
         if (s) {
             standby_tex = SDL_CreateTextureFromSurface(p->renderer, s);
@@ -211,9 +216,56 @@ static void draw_standby(kz_player *p)
         }
     }
     if (standby_tex) {
+        SDL_Rect band = {0, (p->h - standby_h) / 2 - standby_h / 4, p->w,
+                         standby_h + standby_h / 2};
+        SDL_SetRenderDrawColor(p->renderer, 0x2e, 0x44, 0x5c, 255);
+        SDL_RenderFillRect(p->renderer, &band);
         SDL_Rect dst = {(p->w - standby_w) / 2, (p->h - standby_h) / 2, standby_w, standby_h};
         SDL_RenderCopy(p->renderer, standby_tex, NULL, &dst);
     }
+}
+
+/* The operator's interrupt: white on deep red, as large as fits, over everything. */
+static void draw_interrupt(kz_player *p)
+{
+    SDL_SetRenderDrawBlendMode(p->renderer, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(p->renderer, 0x9a, 0x00, 0x00, 255);
+    SDL_RenderClear(p->renderer);
+    if (!p->intr.tex && p->fonts) {
+        kz_text_style st = {.struct_size = sizeof st, .px = 0, .min_px = 16, .bold = 1,
+                            .align = KZ_ALIGN_CENTER, .box_w = p->w * 88 / 100,
+                            .box_h = p->h * 80 / 100, .color = {255, 255, 255, 255}};
+        SDL_Surface *s = kz_text_render(p->fonts, p->intr.text, &st);
+        if (s) {
+            p->intr.tex = SDL_CreateTextureFromSurface(p->renderer, s);
+            p->intr.tex_w = s->w;
+            p->intr.tex_h = s->h;
+            SDL_FreeSurface(s);
+        }
+    }
+    if (p->intr.tex) {
+        SDL_Rect dst = {(p->w - p->intr.tex_w) / 2, (p->h - p->intr.tex_h) / 2, p->intr.tex_w,
+                        p->intr.tex_h};
+        SDL_RenderCopy(p->renderer, p->intr.tex, NULL, &dst);
+    }
+}
+
+void kz_player_interrupt(kz_player *p, const char *text, kz_us until, kz_us now)
+{
+    if (p->intr.tex)
+        SDL_DestroyTexture(p->intr.tex);
+    p->intr.tex = NULL;
+    if (!text) {
+        if (p->intr.active)
+            kz_log(LOG, KZ_LOG_INFO, "interrupt cleared");
+        p->intr.active = 0;
+        return;
+    }
+    snprintf(p->intr.text, sizeof p->intr.text, "%s", text);
+    p->intr.active = 1;
+    p->intr.since = now;
+    p->intr.until = until;
+    kz_log(LOG, KZ_LOG_INFO, "interrupt on air: %.80s", text);
 }
 
 static void set_on_air(kz_player *p, kz_item *it)
@@ -234,6 +286,13 @@ int kz_player_draw(kz_player *p, kz_us now)
         kz_slot s;
         kz_schedule_at(&p->model, now, &s);
         if (s.item != p->cur.item || s.start != p->cur.start) {
+            if (kz_hook_slot) {
+                int outcome = !p->cur.item                  ? KZ_AIRED_COMPLETED
+                              : !p->cur.item->playable      ? KZ_AIRED_FAILED
+                              : now < p->cur.end            ? KZ_AIRED_INTERRUPTED
+                                                            : KZ_AIRED_COMPLETED;
+                kz_hook_slot(p, "main", &p->cur, outcome, &s, now);
+            }
             if (p->aired && s.item) {
                 char a[40], b[40];
                 kz_time_format(s.start, a, sizeof a);
@@ -268,6 +327,10 @@ int kz_player_draw(kz_player *p, kz_us now)
             draw_standby(p); /* ended early: standby until the slot ends, never black */
         break;
     }
+    if (p->intr.active && p->intr.until && now >= p->intr.until)
+        kz_player_interrupt(p, NULL, 0, now);
+    if (p->intr.active)
+        draw_interrupt(p);
     /* Gapless: prepare what comes next while the current item plays. */
     kz_item *nx = (kz_item *)p->next.item;
     if (nx && nx != p->on_air && p->next.start - now <= KZ_PREPARE_AHEAD)
@@ -349,6 +412,8 @@ int kz_player_run(kz_player *p)
     const kz_us deadline = p->opts.exit_after > 0
                                ? kz_now_mono() + (kz_us)(p->opts.exit_after * KZ_US_PER_S)
                                : 0;
+    if (kz_hook_open)
+        kz_hook_open(p);
     int vsync = 0;
     SDL_RendererInfo ri;
     if (SDL_GetRendererInfo(p->renderer, &ri) == 0)
@@ -368,6 +433,8 @@ int kz_player_run(kz_player *p)
             kz_player_reload(p);
         }
         kz_us now = kz_clock_now(&p->clock);
+        if (kz_hook_frame)
+            kz_hook_frame(p, now);
         kz_player_draw(p, now);
         SDL_RenderPresent(p->renderer);
         if (p->opts.exit_when_done && !p->cur.item)
@@ -384,6 +451,8 @@ int kz_player_run(kz_player *p)
                 next_tick = mono;
         }
     }
+    if (kz_hook_close)
+        kz_hook_close(p);
     kz_log_flush_repeats();
     double secs = (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S;
     kz_log(LOG, KZ_LOG_INFO, "stopped after %.1f s: %ld frames, %ld slots, %ld failures", secs,
@@ -393,6 +462,8 @@ int kz_player_run(kz_player *p)
 
 void kz_player_close(kz_player *p)
 {
+    if (p->intr.tex)
+        SDL_DestroyTexture(p->intr.tex);
     drop_model(p, &p->model);
     if (standby_tex) {
         SDL_DestroyTexture(standby_tex);

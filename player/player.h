@@ -32,6 +32,20 @@ typedef struct kz_player_opts {
     int stats;               /* print statistics at exit */
 } kz_player_opts;
 
+/* An operator's emergency interrupt (kizuna ctl interrupt): a full-screen notice over
+ * everything, until `until` (0 = until cleared). Drawn by the player; set by the control
+ * socket or the fleet client. */
+typedef struct kz_interrupt {
+    int active;
+    char text[2048];
+    kz_us since, until;
+    SDL_Texture *tex; /* rasterised once; owned by the player */
+    int tex_w, tex_h;
+} kz_interrupt;
+
+/* Slot outcomes for proof of play. */
+enum kz_outcome { KZ_AIRED_COMPLETED = 0, KZ_AIRED_INTERRUPTED, KZ_AIRED_FAILED };
+
 typedef struct kz_player {
     kz_config cfg;
     kz_player_opts opts;
@@ -51,6 +65,8 @@ typedef struct kz_player {
     volatile int quit, reload;
     long frames, slots_started, slot_failures;
     FILE *aired;             /* --aired: one line per slot that went on air, or NULL */
+    kz_interrupt intr;
+    void *ops;               /* state of the operations hooks (proof of play, control) */
     kz_us started_mono;
 } kz_player;
 
@@ -67,4 +83,17 @@ int kz_player_reload(kz_player *p);
 /* Read back the frame just drawn and write a PNG. */
 int kz_player_screenshot(kz_player *p, const char *path);
 void kz_player_close(kz_player *p);
+
+/* Set or clear the operator's interrupt (text NULL clears). */
+void kz_player_interrupt(kz_player *p, const char *text, kz_us until, kz_us now);
+
+/* Hooks for the operations layer (proof of play, control socket, watchdog). Weak: the player
+ * runs without them. kz_hook_open/close bracket kz_player_run; kz_hook_frame runs once per
+ * frame before drawing; kz_hook_slot runs when a zone's on-air slot changes (ended may have
+ * item NULL = standby; started likewise), with the outcome of the slot that ended. */
+void kz_hook_open(kz_player *p);
+void kz_hook_frame(kz_player *p, kz_us now);
+void kz_hook_slot(kz_player *p, const char *zone, const kz_slot *ended, int outcome,
+                  const kz_slot *started, kz_us now);
+void kz_hook_close(kz_player *p);
 #endif

@@ -127,7 +127,8 @@ int kz_registry_load_dir(kz_registry *r, const char *dir)
                 n++;
     }
     closedir(d);
-    qsort(names, n, sizeof names[0], cmp_str);
+    if (n)
+        qsort(names, n, sizeof names[0], cmp_str);
     int loaded = 0;
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];

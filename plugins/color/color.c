@@ -159,8 +159,9 @@ static int build_card(color_inst *c, SDL_Renderer *r, int w, int h)
     if (c->mode == MODE_TESTCARD) {
         char txt[64];
         snprintf(txt, sizeof txt, "kizuna %dx%d テストカード", w, h);
-        kz_text_style st = {.struct_size = sizeof st, .px = h / 14 > 10 ? h / 14 : 10,
-                            .color = {255, 255, 255, 255}};
+        /* auto-fit: as large as fits one line across 90 % of the width, a tenth of the height */
+        kz_text_style st = {.struct_size = sizeof st, .px = 0, .min_px = 8, .box_w = w * 9 / 10,
+                            .box_h = h / 10, .color = {255, 255, 255, 255}};
         if (c->label)
             SDL_DestroyTexture(c->label);
         c->label = kz_api(c->host)->text_texture(c->host, r, txt, &st, &c->label_w,

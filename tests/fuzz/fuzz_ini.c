@@ -1,0 +1,65 @@
+/* libFuzzer target: player.ini and playlist parsing, including values (durations, sizes,
+ * colours, times) and the over-long-line handling on top of inih. The first byte chooses
+ * what the rest is parsed as. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "params.h"
+#include "playlist.h"
+#include "timeutil.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int once;
+    if (!once) {
+        kz_log_set_level(-1);
+        kz_tz_set("Europe/Berlin");
+        once = 1;
+    }
+    if (size < 1 || size > 65536)
+        return 0;
+    char *text = malloc(size);
+    if (!text)
+        return 0;
+    memcpy(text, data + 1, size - 1);
+    text[size - 1] = 0;
+    switch (data[0] % 3) {
+    case 0: {
+        kz_config c;
+        kz_config_load_string(&c, text, "fuzz.ini", "/tmp");
+        break;
+    }
+    case 1: {
+        kz_model m = {0};
+        kz_model_add_string(&m, text, "fuzz.ini");
+        for (size_t i = 0; i < m.n_items; i++)
+            for (size_t k = 0; k < m.items[i].params.n; k++) {
+                const char *v = m.items[i].params.kv[k].value;
+                kz_us us;
+                double d;
+                int w, h;
+                unsigned char rgba[4];
+                kz_duration_parse(v, &us);
+                kz_time_parse(v, &us);
+                kz_parse_double(v, &d);
+                kz_parse_size(v, &w, &h);
+                kz_parse_color(v, rgba);
+            }
+        kz_model_free(&m);
+        break;
+    }
+    default: {
+        kz_us us;
+        kz_time_parse(text, &us);
+        kz_duration_parse(text, &us);
+        break;
+    }
+    }
+    free(text);
+    return 0;
+}
