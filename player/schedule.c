@@ -21,6 +21,7 @@ typedef struct sitem {
     kz_rules own;        /* the item's own keys */
     kz_sched_info info;
     int campaign_id;     /* 0 = none, else 1 + index into sched->campaigns */
+    int live;            /* item->playable when the cached days were built */
 } sitem;
 
 typedef struct interval {
@@ -328,6 +329,8 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
     int ncp_cap = 2;
     for (int i = 0; i < z->n; i++) {
         const sitem *si = &s->items[z->items[i]];
+        if (!si->item->playable) /* dropped out at run time (failed to prepare or render) */
+            continue;
         if (rule_intervals(si->pl, &c, day, ds, de, &a) < 0 ||
             rule_intervals(&si->own, &c, day, ds, de, &b) < 0 ||
             ivec_intersect(&a, &b, &w.elig[i]) < 0)
@@ -473,6 +476,25 @@ fail:
     return -1;
 }
 
+/* The player drops an item that fails (item->playable = 0): the timeline is then what it
+ * would be without it. Cached days built with another set of items are thrown away. */
+static void check_live(const kz_sched *s, zone *z)
+{
+    int changed = 0;
+    for (int i = 0; i < z->n; i++) {
+        sitem *si = &s->items[z->items[i]];
+        if (si->live != (si->item->playable != 0)) {
+            si->live = si->item->playable != 0;
+            changed = 1;
+        }
+    }
+    if (!changed)
+        return;
+    for (int k = 0; k < CACHE_DAYS; k++)
+        z->cache[k].n = 0;
+    z->standby.start = z->standby.end = 0;
+}
+
 static const day_tl *get_day(const kz_sched *s, int zi, int day)
 {
     zone *z = &s->zones[zi];
@@ -504,6 +526,7 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     if (!s || zi < 0 || zi >= s->n_zones)
         return 0;
     zone *z = &s->zones[zi];
+    check_live(s, z);
     if (z->standby.end > z->standby.start && now >= z->standby.start && now < z->standby.end) {
         *slot = z->standby;
         return 0;
@@ -751,6 +774,7 @@ int kz_schedule_compile(kz_model *m)
         in->duration = it->duration > 0 ? it->duration : KZ_SCHEDULE_DEFAULT_DURATION;
         if ((si->campaign_id = campaign_id(s, in->campaign)) < 0)
             goto nomem;
+        si->live = 1;
         s->by_model[i] = s->n_items++;
     }
 

@@ -536,6 +536,23 @@ static void test_check(void **state)
     }
 }
 
+/* An item that fails at run time (the player sets playable = 0) drops out: the timeline is
+ * then the one without it; and back when it is playable again. */
+static void test_drop_out(void **state)
+{
+    (void)state;
+    kz_tz_set("Asia/Tokyo");
+    kz_model *m = model("p", "[a]\n[b]\n[c]\n");
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "p/b");
+    m->items[1].playable = 0;
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "p/c");
+    m->items[0].playable = m->items[2].playable = 0;
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "-");
+    m->items[0].playable = m->items[1].playable = m->items[2].playable = 1;
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "p/b");
+    drop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_dst_windows),
         cmocka_unit_test(test_dst_days_covered),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_drop_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
