@@ -531,9 +531,13 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
         *slot = z->standby;
         return 0;
     }
-    int day = kz_schedule_day_of(now);
-    const day_tl *tl = get_day(s, zi, day);
-    if (!tl)
+    /* A cached day holding now saves the local-time conversions. */
+    const day_tl *tl = NULL;
+    for (int k = 0; k < CACHE_DAYS && !tl; k++)
+        if (z->cache[k].n && now >= z->cache[k].ds && now < z->cache[k].de)
+            tl = &z->cache[k];
+    int day = tl ? tl->day : kz_schedule_day_of(now);
+    if (!tl && !(tl = get_day(s, zi, day)))
         return 0;
     size_t lo = 0, hi = tl->n;
     while (lo < hi) {
