@@ -313,6 +313,7 @@ int kz_player_draw(kz_player *p, kz_us now)
         }
         if (kz_host_prepare(it, r) != KZ_OK) {
             p->slot_failures++;
+            kz_schedule_compile(&p->model); /* the item left the rotation */
             continue;
         }
         set_on_air(p, it);
@@ -322,6 +323,7 @@ int kz_player_draw(kz_player *p, kz_us now)
         int rc = kz_host_render(it, r, &rect, s.start, now - s.start);
         if (rc < 0) {
             p->slot_failures++;
+            kz_schedule_compile(&p->model);
             continue;
         }
         if (rc == KZ_FINISHED)

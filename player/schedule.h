@@ -22,6 +22,8 @@ typedef struct kz_slot {
  * build m->sched. Runs after kz_host_attach (durations known). Items whose schedule keys are
  * bad are marked unplayable. Returns the number of problems (each logged with file:line). */
 int kz_schedule_compile(kz_model *m);
+/* The compiled schedule holds the items that were playable when it was compiled: when the
+ * player drops a failing item (item->playable = 0) it compiles again. */
 
 /* What is on air at now. Always fills *slot (item may be NULL); returns 0. Zone 0 ("main").
  * Not thread-safe: the day cache inside m->sched is written; call from one thread. */
