@@ -11,6 +11,8 @@
 
 #include "log.h"
 #include "player.h"
+#include "playlist.h"
+#include "schedule.h"
 #include "timeutil.h"
 
 #define LOG "watch"
@@ -22,6 +24,7 @@ struct kz_watch {
     char *dir;                        /* owned */
     kz_us settle, last_event, last_try;
     int armed, due;                   /* a change worth loading / waiting for the boundary */
+    kz_us due_at;                     /* instant (player clock) to reload at, at the latest */
     char writing[MAX_WRITING][NAME_MAX + 1]; /* modified, not yet closed */
     int n_writing;
 };
@@ -162,19 +165,53 @@ int kz_watch_poll(kz_watch *w, kz_us now)
     return 0;
 }
 
+/* When does an interrupt of the changed playlists start, before limit? Parses the files
+ * into a throw-away model (no plugins: only the schedule keys matter here), quietly: the
+ * reload itself logs whatever is wrong. Returns the instant, or limit when none does. */
+static kz_us interrupt_before(const char *dir, kz_us now, kz_us limit)
+{
+    kz_model m;
+    memset(&m, 0, sizeof m);
+    int level = kz_log_level();
+    kz_log_set_level(-1);
+    kz_model_load_dir(&m, dir);
+    kz_schedule_compile(&m);
+    kz_log_set_level(level);
+    kz_us at = limit;
+    for (int z = 0; z < kz_schedule_zone_count(&m); z++) {
+        kz_slot s;
+        kz_schedule_zone_at(&m, z, now, &s);
+        for (int n = 0; n < 1000 && s.start < at; n++) {
+            kz_sched_info in;
+            if (s.item && kz_schedule_info(&m, s.item, &in) == 0 && in.interrupt) {
+                at = s.start > now ? s.start : now;
+                break;
+            }
+            if (s.end <= s.start)
+                break;
+            kz_schedule_zone_next(&m, z, &s, &s);
+        }
+    }
+    kz_model_free(&m);
+    return at;
+}
+
 void kz_watch_frame(kz_watch *w, struct kz_player *p)
 {
     if (!w)
         return;
+    kz_us now = kz_clock_now(&p->clock);
     if (kz_watch_poll(w, kz_now_mono()) > 0) {
-        kz_log(LOG, KZ_LOG_INFO, "playlists changed: reloading at the next item boundary");
+        /* At the next item boundary, or at once for an interrupt of the new playlists. */
+        kz_us boundary = p->cur.item ? p->cur.end : now;
+        if (p->clock.fixed && p->clock.speed == 0)
+            boundary = now; /* a frozen clock has no next boundary */
+        w->due_at = boundary > now ? interrupt_before(w->dir, now, boundary) : now;
+        kz_log(LOG, KZ_LOG_INFO, "playlists changed: reloading %s",
+               w->due_at <= now ? "now" : "at the next item boundary");
         w->due = 1;
     }
-    if (!w->due)
-        return;
-    /* A frozen clock has no next boundary: apply at once. */
-    if ((p->clock.fixed && p->clock.speed == 0) || kz_clock_now(&p->clock) >= p->cur.end ||
-        !p->cur.item) {
+    if (w->due && now >= w->due_at) {
         w->due = 0;
         p->reload = 1;
     }

@@ -24,7 +24,8 @@ int kz_watch_fd(const kz_watch *w);
 int kz_watch_poll(kz_watch *w, kz_us now_mono);
 
 /* Once a frame from the run loop: poll, and when a reload is due set p->reload at the next
- * item boundary (when the slot on air ends), so no item is cut by an edit. */
+ * item boundary (when the slot on air ends), so no item is cut by an edit; at once when an
+ * interrupt of the new playlists is eligible before that boundary. */
 void kz_watch_frame(kz_watch *w, struct kz_player *p);
 
 /* Whether a file name in the playlists directory is a playlist: *.ini, not player.ini, not a
