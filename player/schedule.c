@@ -776,6 +776,13 @@ int kz_schedule_compile(kz_model *m)
                                               : 0;
         in->zone = s->pl_zone[p];
         in->duration = it->duration > 0 ? it->duration : KZ_SCHEDULE_DEFAULT_DURATION;
+        if (in->duration < KZ_SCHEDULE_MIN_DURATION) {
+            /* bounds the work and memory of a day: at most 172,800 slots */
+            kz_log("schedule", KZ_LOG_WARN, "%s:%d: [%s]: a slot lasts at least 0.5 s; this "
+                   "item gets 0.5 s", it->params.file ? it->params.file : "?",
+                   kz_params_line(&it->params, "duration"), it->params.section);
+            in->duration = KZ_SCHEDULE_MIN_DURATION;
+        }
         if ((si->campaign_id = campaign_id(s, in->campaign)) < 0)
             goto nomem;
         si->live = 1;

@@ -391,6 +391,11 @@ static void test_dst_wall(void **state)
         {"America/New_York", 2025, 11, 2, 1 * 3600 + 2700, "2025-11-02T05:45:00Z"},
         {"America/New_York", 2025, 11, 2, 2 * 3600, "2025-11-02T07:00:00Z"},
         {"America/New_York", 2025, 11, 3, 0, "2025-11-03T05:00:00Z"},
+        /* Santiago skips midnight: 2025-09-07 00:00 -04 -> 01:00 -03 (04:00Z) */
+        {"America/Santiago", 2025, 9, 7, 0, "2025-09-07T04:00:00Z"},
+        {"America/Santiago", 2025, 9, 7, 1800, "2025-09-07T04:00:00Z"},
+        {"America/Santiago", 2025, 9, 7, 3600, "2025-09-07T04:00:00Z"},
+        {"America/Santiago", 2025, 9, 6, 86399, "2025-09-07T03:59:59Z"},
         {"Asia/Tokyo", 2025, 1, 1, 0, "2024-12-31T15:00:00Z"},
         {"Asia/Tokyo", 2025, 1, 1, 86400, "2025-01-01T15:00:00Z"},
     };
@@ -466,6 +471,8 @@ static void test_dst_days_covered(void **state)
         {"Europe/Berlin", "2025-10-25T22:00:00Z", "2025-10-26T23:00:00Z", 25},
         {"America/New_York", "2025-03-09T05:00:00Z", "2025-03-10T04:00:00Z", 23},
         {"America/New_York", "2025-11-02T04:00:00Z", "2025-11-03T05:00:00Z", 25},
+        {"America/Santiago", "2025-09-07T04:00:00Z", "2025-09-08T03:00:00Z", 23},
+        {"America/Santiago", "2025-09-06T04:00:00Z", "2025-09-07T04:00:00Z", 24},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         kz_tz_set(rows[i].tz);
