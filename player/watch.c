@@ -203,7 +203,12 @@ void kz_watch_frame(kz_watch *w, struct kz_player *p)
     kz_us now = kz_clock_now(&p->clock);
     if (kz_watch_poll(w, kz_now_mono()) > 0) {
         /* At the next item boundary, or at once for an interrupt of the new playlists. */
-        kz_us boundary = p->cur.item ? p->cur.end : now;
+        /* The boundary of zone main (the first zone without one): the other zones may be
+         * cut, the main content never is. */
+        const kz_slot *cur = kz_player_zone_slot(p, "main");
+        if (!cur)
+            cur = kz_player_zone_slot(p, NULL);
+        kz_us boundary = cur && cur->item ? cur->end : now;
         if (p->clock.fixed && p->clock.speed == 0)
             boundary = now; /* a frozen clock has no next boundary */
         w->due_at = boundary > now ? interrupt_before(w->dir, now, boundary) : now;

@@ -3,7 +3,7 @@
 # aired (--aired) is compared with `kizuna plan`, item by item: every aired slot is a planned
 # slot (same start, end and item), and every planned slot long enough to be seen at this speed
 # (4 frames) within the run was aired. Case: tests/schedule/planrun (weights, a campaign, a
-# priority window cut mid-item, an interrupt, a window across midnight).
+# priority window cut mid-item, an interrupt, a window across midnight, a second zone).
 set -eu
 B=${KZ_BUILD:-build}
 KZ=$B/kizuna
@@ -16,8 +16,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
     --aired "$tmp/aired.tsv" 2>"$tmp/run.log" || { tail -n 20 "$tmp/run.log"; exit 1; }
 "$KZ" plan --config "$CASE" --from 2025-02-03 --to 2025-02-04 --format csv --quiet >"$tmp/plan.csv"
 
-# planned slots as "start<TAB>end<TAB>item", zone main, standby left out
-awk -F, 'NR > 1 && $0 == "" { exit } NR > 1 && $3 == "main" && $5 != "" { print $1 "\t" $2 "\t" $5 }' \
+# planned slots as "start<TAB>end<TAB>item<TAB>zone" (the --aired format), standby left out
+awk -F, 'NR > 1 && $0 == "" { exit } NR > 1 && $5 != "" { print $1 "\t" $2 "\t" $5 "\t" $3 }' \
     "$tmp/plan.csv" >"$tmp/plan.tsv"
 n_aired=$(wc -l <"$tmp/aired.tsv"); n_plan=$(wc -l <"$tmp/plan.tsv")
 echo "aired $n_aired slots; planned $n_plan slots over two days"
@@ -44,6 +44,6 @@ echo "first $first, last $last: $(wc -l <"$tmp/must") planned slots of >= $min s
 case "$first" in 2025-02-03T00:0*) ;; *) echo "the run started late: $first"; exit 1 ;; esac
 case "$last" in 2025-02-04T*) ;; *) echo "the run did not reach the next day: $last"; exit 1 ;; esac
 # the interrupt started at once, the priority window was cut at its end
-grep -q "^2025-02-03T11:11:00+09:00	2025-02-03T11:21:00+09:00	notice/drill$" "$tmp/aired.tsv"
-grep -q "	2025-02-03T17:07:00+09:00	campaign/library-panel$" "$tmp/aired.tsv"
+grep -q "^2025-02-03T11:11:00+09:00	2025-02-03T11:21:00+09:00	notice/drill	main$" "$tmp/aired.tsv"
+grep -q "	2025-02-03T17:07:00+09:00	campaign/library-panel	main$" "$tmp/aired.tsv"
 echo ok
