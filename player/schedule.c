@@ -13,7 +13,7 @@
 #include "timeutil.h"
 
 #define CACHE_DAYS 4
-#define STANDBY_LOOKAHEAD_DAYS 400
+#define STANDBY_BLOCK_DAYS 32
 
 typedef struct sitem {
     kz_item *item;       /* borrowed from the model */
@@ -552,18 +552,18 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     *slot = tl->slots[lo];
     if (slot->item)
         return 0;
-    /* Standby runs on over midnights until something is eligible (bounded look-ahead and
-     * look-back, so that "the next change" is the real one). */
+    /* Standby runs on over midnights until something is eligible, within blocks of
+     * STANDBY_BLOCK_DAYS days (a fixed grid of civil days): the look-around is bounded and
+     * the answer for any instant of the stretch is the same slot, so slots tile. */
     kz_slot sb = *slot;
-    for (int d = day - 1; d >= day - STANDBY_LOOKAHEAD_DAYS && sb.start == kz_schedule_wall(d + 1, 0);
-         d--) {
+    int b0 = day - (((day % STANDBY_BLOCK_DAYS) + STANDBY_BLOCK_DAYS) % STANDBY_BLOCK_DAYS);
+    for (int d = day - 1; d >= b0 && sb.start == kz_schedule_wall(d + 1, 0); d--) {
         const day_tl *p = get_day(s, zi, d);
         if (!p || p->slots[p->n - 1].item)
             break;
         sb.start = p->slots[p->n - 1].start;
     }
-    for (int d = day + 1; d <= day + STANDBY_LOOKAHEAD_DAYS && sb.end == kz_schedule_wall(d, 0);
-         d++) {
+    for (int d = day + 1; d < b0 + STANDBY_BLOCK_DAYS && sb.end == kz_schedule_wall(d, 0); d++) {
         const day_tl *nx = get_day(s, zi, d);
         if (!nx || nx->slots[0].item)
             break;
