@@ -305,12 +305,22 @@ static void test_standby(void **state)
     check_rows(m, rows, sizeof rows / sizeof rows[0]);
     drop(m);
 
-    /* Nothing at all: standby, and the query still answers. */
+    /* Nothing at all for years: standby in slots that tile, whichever instant is asked. */
     m = model("p", "[x]\ndates = 2020-01-01\n");
-    kz_slot s;
+    kz_slot s, q;
     kz_schedule_at(m, T("2025-02-01T12:00:00"), &s);
     assert_null(s.item);
-    assert_true(s.end > T("2025-02-01T12:00:00"));
+    assert_true(s.start <= T("2025-02-01T12:00:00") && s.end > T("2025-02-01T12:00:00"));
+    for (int i = 0; i < 40; i++) {
+        kz_slot nx;
+        kz_schedule_next(m, &s, &nx);
+        assert_null(nx.item);
+        assert_int_equal(nx.start, s.end);
+        kz_schedule_at(m, nx.end - 1, &q); /* same slot from its last microsecond */
+        assert_int_equal(q.start, nx.start);
+        assert_int_equal(q.end, nx.end);
+        s = nx;
+    }
     drop(m);
 }
 
