@@ -248,7 +248,11 @@ static void test_random_timelines(void **state)
                         fail_msg("seed %d: interrupt %#x not on air at %lld", seed, a,
                                  (long long)t);
                 }
-                /* cut short only for a reason: midnight, eligibility, an interrupt */
+                /* never longer than the item; cut short only for a reason: midnight,
+                 * eligibility, an interrupt */
+                if (s.end > s.start + wd.it[g].dur * KZ_US_PER_S)
+                    fail_msg("seed %d: %s runs %lld s, longer than its %ld s", seed, s.item->id,
+                             (long long)((s.end - s.start) / KZ_US_PER_S), wd.it[g].dur);
                 if (s.end < s.start + wd.it[g].dur * KZ_US_PER_S) {
                     unsigned a = allowed(&wd, s.end, &intr);
                     int midnight = (s.end / KZ_US_PER_S + 9 * 3600) % 86400 == 0;
