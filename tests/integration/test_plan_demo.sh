@@ -29,4 +29,17 @@ awk -F, '$0 == "" { exit }
         if ($6 != "handprint-unveiling" || $1 < "2025-01-27T15:10:00+09:00") { print "during the ceremony: " $0; bad = 1 } }
     END { exit bad }' "$tmp/jan.csv"
 grep -q '^2025-01-27T15:10:00+09:00,[^,]*,main,10-handprint-unveiling,' "$tmp/jan.csv"
+
+# the other formats: JSON parses and has the same slots; the HTML page stands alone
+"$B/kizuna" plan --config "$CFG" --from 2025-01-27 --to 2025-01-27 --format json --quiet >"$tmp/day.json"
+"$B/kizuna" plan --config "$CFG" --from 2025-01-27 --to 2025-01-27 --format csv --quiet >"$tmp/day.csv"
+if command -v python3 >/dev/null 2>&1; then
+    want=$(awk -F, '$0 == "" { exit } NR > 1 { n++ } END { print n }' "$tmp/day.csv")
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); n = len(d["slots"]); \
+print("json:", n, "slots"); sys.exit(n != int(sys.argv[2]) or d["timezone"] != "Asia/Tokyo")' \
+        "$tmp/day.json" "$want"
+fi
+"$B/kizuna" plan --config "$CFG" --from 2025-01-27 --to 2025-02-02 --format html --out "$tmp/p.html" --quiet
+grep -q '<table class="cal">' "$tmp/p.html"
+! grep -Eiq '(src|href)=|url\(|@import|<script|<link' "$tmp/p.html"
 echo ok
