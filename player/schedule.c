@@ -743,7 +743,7 @@ int kz_schedule_compile(kz_model *m)
     for (size_t p = 0; p < m->n_playlists; p++) {
         int bad = kz_rules_parse(&s->pl_rules[p], &m->playlists[p].params, 1);
         if (bad) {
-            kz_log("schedule", KZ_LOG_ERROR,
+            kz_log("schedule", KZ_LOG_INFO, /* the reasons were logged as errors */
                    "%s:%d: playlist '%s' is left out because of the schedule error(s) above",
                    m->playlists[p].file ? m->playlists[p].file : "?",
                    m->playlists[p].params.line, m->playlists[p].name);
@@ -763,7 +763,7 @@ int kz_schedule_compile(kz_model *m)
         if (bad) {
             problems += bad;
             if (it->playable)
-                kz_log("schedule", KZ_LOG_ERROR, "%s:%d: item '%s' will not air (schedule error)",
+                kz_log("schedule", KZ_LOG_INFO, "%s:%d: item '%s' will not air (schedule error)",
                        it->params.file ? it->params.file : "?", it->params.line, it->id);
             it->playable = 0;
         }
