@@ -52,6 +52,8 @@ typedef struct variant {
     char *title, *body, *footer; /* owned; NULL when absent */
     char title_key[32], body_key[32], footer_key[32];
     tex title_t, body_t, footer_t, name_t;
+    tex comp; /* the whole zone for this language (background, picture, texts), when the
+               * renderer can draw into textures; then the pieces above are freed */
     int title_y, rule_y, body_y; /* laid out, relative to the zone */
 } variant;
 
@@ -521,6 +523,7 @@ static int title_px(notice *n, const char *s, int max_px, int min_px, int align,
 static void release_textures(notice *n)
 {
     for (int i = 0; i < n->nv; i++) {
+        tex_free(&n->v[i].comp);
         tex_free(&n->v[i].title_t);
         tex_free(&n->v[i].body_t);
         tex_free(&n->v[i].footer_t);
@@ -528,6 +531,8 @@ static void release_textures(notice *n)
     }
     n->prepared = 0;
 }
+
+static void compose(notice *n, SDL_Renderer *r);
 
 static int layout(notice *n, SDL_Renderer *r, int w, int h)
 {
@@ -658,6 +663,7 @@ static int layout(notice *n, SDL_Renderer *r, int w, int h)
             goto fail;
     }
     n->pw = w, n->ph = h;
+    compose(n, r);
     n->prepared = 1;
     return 0;
 fail:
@@ -728,13 +734,8 @@ static void draw_variant(notice *n, SDL_Renderer *r, const variant *v, int ox, i
         copy(r, &v->footer_t, ox + n->text_rect.x, oy + n->bar_y, a);
 }
 
-static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+static void draw_background(notice *n, SDL_Renderer *r, const SDL_Rect *rect)
 {
-    notice *n = inst;
-    if (!n->prepared || n->pw != rect->w || n->ph != rect->h) {
-        if (layout(n, r, rect->w, rect->h) < 0)
-            return KZ_ERR;
-    }
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, n->th.background.r, n->th.background.g, n->th.background.b, 255);
     SDL_RenderFillRect(r, rect);
@@ -743,6 +744,61 @@ static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rec
         d.x += rect->x, d.y += rect->y;
         SDL_SetTextureAlphaMod(n->image.t, 255);
         SDL_RenderCopy(r, n->image.t, NULL, &d);
+    }
+}
+
+/* Draw each language's whole slide once into a texture of the zone's size, so that a frame
+ * is one opaque copy (two blended ones during a crossfade). Without render-target support
+ * the pieces stay and are drawn each frame. The renderer's target, viewport and clip are
+ * restored. */
+static void compose(notice *n, SDL_Renderer *r)
+{
+    if (!SDL_RenderTargetSupported(r))
+        return;
+    SDL_Texture *old = SDL_GetRenderTarget(r);
+    SDL_Rect vp, clip;
+    SDL_RenderGetViewport(r, &vp);
+    int clipped = SDL_RenderIsClipEnabled(r);
+    SDL_RenderGetClipRect(r, &clip);
+    SDL_Rect all = {0, 0, n->pw, n->ph};
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        v->comp.t = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                      n->pw, n->ph);
+        if (!v->comp.t || SDL_SetRenderTarget(r, v->comp.t) < 0) {
+            tex_free(&v->comp);
+            continue;
+        }
+        v->comp.w = n->pw, v->comp.h = n->ph;
+        draw_background(n, r, &all);
+        draw_variant(n, r, v, 0, 0, 255);
+    }
+    SDL_SetRenderTarget(r, old);
+    SDL_RenderSetViewport(r, &vp);
+    SDL_RenderSetClipRect(r, clipped ? &clip : NULL);
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        if (!v->comp.t)
+            continue;
+        tex_free(&v->title_t);
+        tex_free(&v->body_t);
+        tex_free(&v->footer_t);
+    }
+}
+
+static void copy_comp(SDL_Renderer *r, const tex *c, const SDL_Rect *rect, uint8_t a)
+{
+    SDL_SetTextureBlendMode(c->t, a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetTextureAlphaMod(c->t, a);
+    SDL_RenderCopy(r, c->t, NULL, rect);
+}
+
+static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+{
+    notice *n = inst;
+    if (!n->prepared || n->pw != rect->w || n->ph != rect->h) {
+        if (layout(n, r, rect->w, rect->h) < 0)
+            return KZ_ERR;
     }
     if (t < 0)
         t = 0;
@@ -756,9 +812,16 @@ static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rec
             a = (uint8_t)(255 * phase / n->fade);
         }
     }
-    if (prev >= 0)
-        draw_variant(n, r, &n->v[prev], rect->x, rect->y, (uint8_t)(255 - a));
-    draw_variant(n, r, &n->v[cur], rect->x, rect->y, a);
+    if (n->v[cur].comp.t && (prev < 0 || n->v[prev].comp.t)) {
+        if (prev >= 0)
+            copy_comp(r, &n->v[prev].comp, rect, 255);
+        copy_comp(r, &n->v[cur].comp, rect, a);
+    } else {
+        draw_background(n, r, rect);
+        if (prev >= 0)
+            draw_variant(n, r, &n->v[prev], rect->x, rect->y, (uint8_t)(255 - a));
+        draw_variant(n, r, &n->v[cur], rect->x, rect->y, a);
+    }
 
     if (n->show_langs && n->nv > 1) {
         /* language names, right-aligned; the one on air in the accent colour, underlined */
