@@ -28,6 +28,7 @@
 
 #include <kizuna/plugin.h>
 
+#include "text_value.h"
 #include "theme.h"
 
 #define MAX_TEXT_FILE (256 * 1024)
@@ -84,90 +85,6 @@ typedef struct notice {
 
 /* ---- parsing --------------------------------------------------------------------------- */
 
-/* "15s", "1.5s", "500ms", "2m", "1m30s", "1h", "90" (seconds), "00:01:30". */
-static int parse_duration(const char *s, kz_us *out)
-{
-    if (!s || !*s)
-        return -1;
-    if (strchr(s, ':')) {
-        double part[3] = {0, 0, 0};
-        int n = sscanf(s, "%lf:%lf:%lf", &part[0], &part[1], &part[2]);
-        if (n < 2)
-            return -1;
-        double sec = n == 3 ? part[0] * 3600 + part[1] * 60 + part[2] : part[0] * 60 + part[1];
-        *out = (kz_us)llround(sec * 1e6);
-        return sec > 0 ? 0 : -1;
-    }
-    double total = 0;
-    const char *p = s;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        char *e;
-        errno = 0;
-        double v = strtod(p, &e);
-        if (e == p || errno || v < 0)
-            return -1;
-        p = e;
-        double mul = 1;
-        if (!strncmp(p, "ms", 2))
-            mul = 1e-3, p += 2;
-        else if (*p == 's')
-            p++;
-        else if (*p == 'm')
-            mul = 60, p++;
-        else if (*p == 'h')
-            mul = 3600, p++;
-        else if (*p && *p != ' ')
-            return -1;
-        total += v * mul;
-    }
-    if (total <= 0)
-        return -1;
-    *out = (kz_us)llround(total * 1e6);
-    return 0;
-}
-
-/* Copy a value: trim it, turn continuation lines holding only "." into empty lines. */
-static char *text_dup(const char *s)
-{
-    if (!s)
-        return NULL;
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-        n--;
-    if (!n)
-        return NULL;
-    char *out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0, i = 0;
-    while (i < n) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t len = nl ? (size_t)(nl - (s + i)) : n - i;
-        size_t a = i, b = i + len;
-        while (a < b && (s[a] == ' ' || s[a] == '\t'))
-            a++;
-        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
-            b--;
-        if (!(b - a == 1 && s[a] == '.')) {
-            memcpy(out + o, s + i, b - i);
-            o += b - i;
-        }
-        i += len;
-        if (nl) {
-            out[o++] = '\n';
-            i++;
-        }
-    }
-    out[o] = 0;
-    return out;
-}
-
 /* Read a UTF-8 text file: the first non-empty line is the title, the rest the body. */
 static int read_text_file(notice *n, const char *key, char **title, char **body)
 {
@@ -209,8 +126,8 @@ static int read_text_file(notice *n, const char *key, char **title, char **body)
     char *nl = strchr(p, '\n');
     if (nl)
         *nl = 0;
-    *title = *p ? text_dup(p) : NULL;
-    *body = nl ? text_dup(nl + 1) : NULL;
+    *title = *p ? notice_text_dup(p) : NULL;
+    *body = nl ? notice_text_dup(nl + 1) : NULL;
     free(buf);
     return 0;
 }
@@ -268,17 +185,17 @@ static int load_variant(notice *n, variant *v, int lang, int is_default)
         const char *f = api->param(n->host, k_footer);
         if (t) {
             free(v->title);
-            v->title = text_dup(t);
+            v->title = notice_text_dup(t);
             snprintf(v->title_key, sizeof v->title_key, "%s", k_title);
         }
         if (b) {
             free(v->body);
-            v->body = text_dup(b);
+            v->body = notice_text_dup(b);
             snprintf(v->body_key, sizeof v->body_key, "%s", k_body);
         }
         if (f) {
             free(v->footer);
-            v->footer = text_dup(f);
+            v->footer = notice_text_dup(f);
             snprintf(v->footer_key, sizeof v->footer_key, "%s", k_footer);
         }
     }
@@ -418,11 +335,11 @@ static int notice_create(kz_host *host, kz_instance **out)
     n->interval = 8 * KZ_US_PER_S;
     kz_us d;
     const char *dur = api->param(host, "duration");
-    if (dur && n->nv > 0 && parse_duration(dur, &d) == 0)
+    if (dur && n->nv > 0 && notice_parse_duration(dur, &d) == 0)
         n->interval = d / n->nv;
     const char *iv = api->param(host, "language_interval");
     if (iv) {
-        if (parse_duration(iv, &d) < 0 || d < KZ_US_PER_S) {
+        if (notice_parse_duration(iv, &d) < 0 || d < KZ_US_PER_S) {
             api->param_error(host, "language_interval", "expected a duration of 1s or more");
             bad = 1;
         } else {
