@@ -194,9 +194,7 @@ int kz_cmd_check(int argc, char **argv)
     a.o.headless = 1;
     if ((rc = kz_player_open(&p, &a.o)))
         return rc;
-    /* Deep checks: the plugins' own check() (media decode, QR fits, ...). */
-    for (size_t i = 0; i < p.model.n_items; i++)
-        (void)i;
+    /* Deep checks: attach again with the plugins' own check() (media decode, QR fits, ...). */
     kz_host_detach(&p.model);
     kz_host_attach(&p.model, &p.env, 1);
     if (kz_check_schedule)

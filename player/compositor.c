@@ -130,7 +130,17 @@ static void setup_layout(kz_player *p, const kz_layout *l)
         kz_zone_state *z = &p->zones[p->n_zones++];
         z->def = &l->zones[i];
         z->sched_zone = kz_schedule_zone_find(&p->model, z->def->name);
-        kz_zone_rect(z->def, p->w, p->h, &z->rect);
+        /* A video wall lays the zones out over the whole wall (tiles plus bezels) and each
+         * tile shows its own part: the zone moves by the tile's origin and is clipped. */
+        const kz_config *c = &p->cfg;
+        int wall_w = c->wall_cols * p->w + (c->wall_cols - 1) * c->bezel_px;
+        int wall_h = c->wall_rows * p->h + (c->wall_rows - 1) * c->bezel_px;
+        kz_zone_rect(z->def, wall_w, wall_h, &z->rect);
+        z->rect.x -= c->tile_col * (p->w + c->bezel_px);
+        z->rect.y -= c->tile_row * (p->h + c->bezel_px);
+        SDL_Rect frame = {0, 0, p->w, p->h};
+        if (!SDL_IntersectRect(&z->rect, &frame, &z->clip))
+            z->clip = (SDL_Rect){0, 0, 0, 0};
     }
     kz_log(LOG, KZ_LOG_INFO, "layout %s on screen (%d zones)", l->name, p->n_zones);
 }
@@ -284,7 +294,9 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
                 memset(&z->next, 0, sizeof z->next);
         }
         kz_item *it = (kz_item *)s.item;
-        SDL_RenderSetClipRect(r, &z->rect);
+        if (z->clip.w <= 0 || z->clip.h <= 0)
+            break; /* on another tile of the wall */
+        SDL_RenderSetClipRect(r, &z->clip);
         if (!it) {
             if (z->on_air)
                 kz_host_release(z->on_air);
@@ -318,10 +330,10 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
             kz_host_prepare((kz_item *)prev.item, r) == KZ_OK &&
             into_target(p, z, 0, (kz_item *)prev.item, &prev, now, frame) >= 0 &&
             (rc = into_target(p, z, 1, it, &s, now, frame)) >= 0) {
-            SDL_RenderSetClipRect(r, &z->rect);
+            SDL_RenderSetClipRect(r, &z->clip);
             compose(p, z, kind, (double)(now - s.start) / (double)T);
         } else {
-            SDL_RenderSetClipRect(r, &z->rect);
+            SDL_RenderSetClipRect(r, &z->clip);
             rc = draw_item(p, z, it, &s, &z->rect, now);
             if (z->prev_air && z->prev_air != it) { /* transition over: let the old one go */
                 kz_host_release(z->prev_air);

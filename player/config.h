@@ -19,6 +19,9 @@ typedef struct kz_config {
     int overscan_px;     /* or in pixels when overscan_is_px */
     int overscan_is_px;
     int display_index;   /* which display the window opens on (kizuna run --display N) */
+    int wall_cols, wall_rows; /* video wall: this screen is one tile of COLSxROWS (1x1 = none) */
+    int tile_col, tile_row;   /* which tile, from 0,0 at the top left */
+    int bezel_px;        /* hidden pixels between neighbouring tiles (bezel compensation) */
     /* [paths], absolute after loading */
     char plugins[PATH_MAX];
     char playlists[PATH_MAX];

@@ -5,11 +5,9 @@
 #include <libavutil/log.h>
 
 #include "commands.h"
+#include "kz_version.h"
 #include "log.h"
 
-#ifndef KZ_VERSION
-#define KZ_VERSION "0.1"
-#endif
 
 /* Commands that arrive with later parts of the player: absent ones say so. */
 __attribute__((weak)) int kz_cmd_play(int argc, char **argv);

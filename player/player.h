@@ -53,7 +53,8 @@ enum kz_outcome { KZ_AIRED_COMPLETED = 0, KZ_AIRED_INTERRUPTED, KZ_AIRED_FAILED 
 typedef struct kz_zone_state {
     const kz_zone_def *def;  /* borrowed from the layouts */
     int sched_zone;          /* the schedule's zone of the same name, -1 = no playlist */
-    SDL_Rect rect;           /* in the logical frame */
+    SDL_Rect rect;           /* in the logical frame (may reach past it on a video wall) */
+    SDL_Rect clip;           /* the part of rect on this screen; empty = nothing to draw */
     kz_slot cur, next;       /* on air and next */
     kz_item *on_air;         /* prepared and drawn */
     kz_item *prev_air;       /* the one before, kept prepared while a transition runs */
