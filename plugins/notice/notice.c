@@ -372,7 +372,8 @@ static int notice_check(kz_instance *inst)
         const char *texts[3] = {v->title, v->body, v->footer};
         const char *keys[3] = {v->title_key, v->body_key, v->footer_key};
         for (int k = 0; k < 3; k++) {
-            if (!texts[k])
+            /* INI values are checked by kizuna check itself; texts from files here */
+            if (!texts[k] || strncmp(keys[k], "text_file", 9) != 0)
                 continue;
             uint32_t cp = n->api->missing_glyph(n->host, texts[k]);
             if (cp) {
