@@ -9,8 +9,8 @@
  *     screen [display] screen_height_m high: warning;
  *   - reading time: a notice language (title and body) or a caption cue holding more text than
  *     can be read while it is shown (legibility.h: 4 Japanese characters a second): warning;
- *   - glyphs: every text of ticker, clock, countdown, QR caption and captions is covered by the
- *     font chain: error (the notice plugin checks its own texts in its check()).
+ *   - glyphs: every caption cue is covered by the font chain: error (item keys are checked by
+ *     kz_text_check_model, the notice's text files by the plugin's check()).
  * Every line names the key's file:line. */
 #include "check_legibility.h"
 
@@ -234,16 +234,6 @@ static void contrast(ctx *x, const kz_params *ps, const char *what, kz_color tex
            "%s %s on %s has a contrast of %.2f:1; %s", what, a, b, floor(r * 100) / 100,
            g == KZ_GRADE_ERROR ? "text needs at least 4.5:1 (WCAG 2, 1.4.3)"
                                : "signage should reach 7:1 (WCAG 2, 1.4.6)");
-}
-
-static void glyphs(ctx *x, const kz_params *ps, const char *key, const char *text)
-{
-    if (!x->p->fonts || !text)
-        return;
-    uint32_t cp = kz_fonts_missing_glyph(x->p->fonts, text);
-    if (cp)
-        report(x, KZ_LOG_ERROR, ps, key, "U+%04X is in no font of the chain (fonts/fonts.ini): "
-               "it would be missing on screen", (unsigned)cp);
 }
 
 /* The item's zone on the frame: the smallest of the zones of that name over all layouts.
@@ -567,8 +557,6 @@ static void check_ticker(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone, 
     peek_color(ps, "color", &fg);
     peek_color(ps, "background", &bg);
     contrast(x, ps, "text colour", fg, bg, under, "color", "background", "plugin");
-    glyphs(x, ps, "text", peek(ps, "text"));
-    glyphs(x, ps, "separator", peek(ps, "separator"));
     if (has_zone) {
         long size = peek_long(ps, "size", 0);
         size_check(x, ps, size > 0 ? "size" : "text", "the ticker's text",
@@ -610,7 +598,6 @@ static void check_clock(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone, k
     const char *fmt = peek(ps, "format");
     char sample[512];
     kz_sample_clock(fmt ? fmt : styles[style], sample, sizeof sample);
-    glyphs(x, ps, fmt ? "format" : "plugin", sample);
     if (has_zone)
         fitted_widget(x, ps, zr, sample, fmt ? "format" : "plugin", "the clock's text", 0);
 }
@@ -635,7 +622,6 @@ static void check_countdown(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zon
             continue;
         char sample[2048];
         kz_sample_template(t, sample, sizeof sample);
-        glyphs(x, ps, peek(ps, keys[i]) ? keys[i] : "plugin", sample);
         if (has_zone)
             fitted_widget(x, ps, zr, sample, peek(ps, keys[i]) ? keys[i] : "plugin",
                           "the countdown's text", spacing);
@@ -654,7 +640,6 @@ static void check_qr(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone)
     cc = dark;
     peek_color(ps, "caption_color", &cc);
     contrast(x, ps, "caption colour", cc, light, light, "caption_color", "background", "caption");
-    glyphs(x, ps, "caption", cap);
     if (has_zone) {
         long size = peek_long(ps, "caption_size", 0);
         size_check(x, ps, size > 0 ? "caption_size" : "caption", "the QR code's caption",

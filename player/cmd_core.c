@@ -202,6 +202,7 @@ int kz_cmd_check(int argc, char **argv)
         kz_check_schedule(&p);
     if (kz_check_media)
         kz_check_media(&p);
+    kz_text_check_model(p.fonts, &p.model); /* characters no font has, in any item's text */
     if (kz_check_legibility)
         kz_check_legibility(&p);
     size_t playable = 0;
