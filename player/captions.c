@@ -765,9 +765,37 @@ static cache_slot *raster(kz_player *p, kz_captions *c, const char *text, int px
     kz_text_style st = {.struct_size = sizeof st, .px = 0, .min_px = KZ_CAPTION_MIN_PX,
                         .max_px = px_max, .align = KZ_ALIGN_CENTER, .box_w = box_w,
                         .box_h = box_h, .color = {255, 255, 255, 255}, .line_spacing = 1.25};
-    SDL_Surface *s = kz_text_render(p->fonts, text, &st);
-    if (!s)
+    SDL_Surface *t = kz_text_render(p->fonts, text, &st);
+    if (!t)
         return NULL;
+    /* The box and the text in one texture, so a frame costs one blended copy. White text of
+     * coverage a over the box of opacity b is, straight alpha: A = a + b(1 - a), RGB = 255a/A
+     * (the box is black). */
+    int px = kz_text_fit_px(p->fonts, text, &st);
+    if (px <= 0)
+        px = px_max;
+    int pad_x = px / 2, pad_y = px / 4;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, t->w + 2 * pad_x, t->h + 2 * pad_y, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        SDL_FreeSurface(t);
+        return NULL;
+    }
+    const uint32_t b = KZ_CAPTION_BOX_ALPHA;
+    for (int y = 0; y < s->h; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + (size_t)y * s->pitch);
+        const uint32_t *src = y >= pad_y && y < pad_y + t->h
+                                  ? (const uint32_t *)((const uint8_t *)t->pixels +
+                                                       (size_t)(y - pad_y) * t->pitch)
+                                  : NULL;
+        for (int x = 0; x < s->w; x++) {
+            uint32_t a = src && x >= pad_x && x < pad_x + t->w ? src[x - pad_x] >> 24 : 0;
+            uint32_t A = a + b * (255 - a) / 255;
+            uint32_t v = A ? (255 * a + A / 2) / A : 0;
+            row[x] = A << 24 | v << 16 | v << 8 | v;
+        }
+    }
+    SDL_FreeSurface(t);
     lru->tex = SDL_CreateTextureFromSurface(p->renderer, s);
     lru->w = s->w;
     lru->h = s->h;
@@ -804,8 +832,7 @@ void kz_captions_draw(kz_player *p, kz_item *it, const SDL_Rect *rect, kz_us t)
      * size before auto-fit makes it smaller (never below KZ_CAPTION_MIN_PX). */
     int mx = rect->w * KZ_CAPTION_MARGIN_PCT / 100, my = rect->h * KZ_CAPTION_MARGIN_PCT / 100;
     int px = kz_caption_px(rect->h);
-    int pad_x = px / 2, pad_y = px / 4;
-    int box_w = rect->w - 2 * mx - 2 * pad_x;
+    int box_w = rect->w - 2 * mx - px; /* less the box's padding of half an em each side */
     int box_h = (int)(px * 1.25 * 2 + px * 0.6) + 1; /* two lines and a ruby band */
     if (box_w < px)
         return;
@@ -814,15 +841,10 @@ void kz_captions_draw(kz_player *p, kz_item *it, const SDL_Rect *rect, kz_us t)
         cache_slot *s = raster(p, c, txt[i], px, box_w, box_h);
         if (!s)
             continue;
-        int bw = s->w + 2 * pad_x, bh = s->h + 2 * pad_y;
-        SDL_Rect box = {rect->x + (rect->w - bw) / 2, bottom - bh, bw, bh};
-        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-        SDL_SetRenderDrawColor(r, 0, 0, 0, KZ_CAPTION_BOX_ALPHA);
-        SDL_RenderFillRect(r, &box);
-        SDL_Rect dst = {box.x + pad_x, box.y + pad_y, s->w, s->h};
+        SDL_Rect box = {rect->x + (rect->w - s->w) / 2, bottom - s->h, s->w, s->h};
         SDL_SetTextureAlphaMod(s->tex, 255);
-        SDL_RenderCopy(r, s->tex, NULL, &dst);
-        bottom = box.y - pad_y; /* a small gap between the two languages */
+        SDL_RenderCopy(r, s->tex, NULL, &box);
+        bottom = box.y - px / 4; /* a small gap between the two languages */
         (void)lang;
     }
 }
