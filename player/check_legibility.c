@@ -448,6 +448,32 @@ static void check_notice(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone)
 
     variant v[16];
     int nv = notice_variants(x, ps, v);
+    /* languages = a, b: only those take turns (the bare keys are the `language`, ja). */
+    const char *list = peek(ps, "languages");
+    if (list && nv) {
+        const char *def = peek(ps, "language");
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", list);
+        int keep[16] = {0};
+        for (char *save = NULL, *tok = strtok_r(buf, ", \n", &save); tok;
+             tok = strtok_r(NULL, ", \n", &save))
+            for (int i = 0; i < nv; i++) {
+                const char *code = v[i].suffix[0] ? v[i].suffix + 1 : def ? def : "ja";
+                if (!strcasecmp(code, tok))
+                    keep[i] = 1;
+            }
+        int o = 0;
+        for (int i = 0; i < nv; i++) {
+            if (keep[i]) {
+                v[o++] = v[i];
+            } else {
+                free(v[i].title);
+                free(v[i].body);
+                free(v[i].footer);
+            }
+        }
+        nv = o;
+    }
     if (!nv)
         return;
     /* The accent is text when it names the language on air (else it only draws the rule). */

@@ -33,14 +33,18 @@ check() { # expected exit code; the log goes to $tmp/log
 expect() { grep -F -- "$1" "$tmp/log" >/dev/null || { echo "missing in log: $1"; cat "$tmp/log"; exit 1; }; }
 absent() { ! grep -F -- "$1" "$tmp/log" >/dev/null || { echo "unexpected in log: $1"; exit 1; }; }
 
-# 1. Readable and short: no legibility problem at all.
+# 1. Readable and short: no legibility problem at all. languages = ja: the long English text
+#    never airs, and Japanese has the whole 10 s (13 characters need 3.25 s).
 ini ""
 cat >"$tmp/pl/a.ini" <<'INI'
 [fine]
-plugin   = notice
-duration = 10s
-title    = お知らせ
-body     = 県庁は本日休みです。
+plugin    = notice
+duration  = 10s
+title     = お知らせ
+body      = 県庁は本日休みです。
+languages = ja
+title.en  = Notice
+body.en   = The prefectural office is closed today, and this sentence is far too long to be read in the five seconds it would get if English took its turn on the screen.
 INI
 check 0
 expect "legibility: 0 errors, 0 warnings"
