@@ -464,7 +464,7 @@ static void check_notice(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone)
             snprintf(why, sizeof why, " (language_interval)");
         else if (nv > 1)
             snprintf(why, sizeof why, " (its share of the %.1f s duration; its %d languages "
-                     "need %.0f s together)", it->duration / 1e6, nv, ceil(total));
+                     "need %.1f s together)", it->duration / 1e6, nv, ceil(total * 10) / 10);
         report(x, KZ_LOG_WARN, ps, v[i].body ? v[i].body_key : v[i].title_key,
                "needs about %.0f s to read (4 Japanese characters or 2.7 words a second) "
                "but is shown for %.1f s%s: shorten it, lengthen duration, or show fewer "
