@@ -17,8 +17,9 @@ static void test_notice_seconds(void **state)
     (void)state;
     /* お知らせ 4 + 県庁は本日休みです。 10 (the ruby reading not counted), the INI dot line
      * nothing, "Yes" one word: 14 / 4 + 60 / 160 */
-    assert_float_equal(kz_notice_reading_seconds("お知らせ", "県庁は{本日|ほんじつ}休みです。\n.\n- Yes"),
-                       3.5 + 0.375, 1e-9);
+    assert_float_equal(
+        kz_notice_reading_seconds("お知らせ", "県庁は{本日|ほんじつ}休みです。\n.\n- Yes"),
+        3.5 + 0.375, 1e-9);
     assert_float_equal(kz_notice_reading_seconds(NULL, "Two words"), 0.75, 1e-9);
     assert_float_equal(kz_notice_reading_seconds("熊本", NULL), 0.5, 1e-9);
     assert_float_equal(kz_notice_reading_seconds(NULL, NULL), 0, 1e-9);
