@@ -7,7 +7,7 @@
  *   background = colour of the letterbox bars  (default black)
  *   loop       = yes | no                      (default no)
  *   start      = seconds into the clip where the item begins (default 0)
- *   volume     = 0..100; audio is not played yet (see docs/video.md), >0 is warned about
+ *   volume     = 0..100: audio off at 0 (the default), else played through SDL audio
  *   threads    = decoder frame threads, 1..16 (default 2)
  *   untimed    = yes: show every frame once, as fast as render() is called (kizuna bench)
  *
@@ -57,6 +57,11 @@ typedef struct video {
     int fw, fh;        /* size of the frame on screen */
     AVRational sar;
     int upload_mode;   /* UP_RGB (software renderer) or UP_IYUV (accelerated) */
+
+    /* audio: an SDL audio device per instance, only with volume > 0 */
+    SDL_AudioDeviceID audio_dev;
+    kz_us audio_latency;
+    int audio_started;
 
     /* statistics */
     long presented, dropped_late, queue_sum, queue_samples;
@@ -139,9 +144,6 @@ static int v_create(kz_host *host, kz_instance **out)
     v->threads = (int)threads;
     const char *s = strrchr(v->path, '/');
     v->name = s ? s + 1 : v->path;
-    if (v->volume > 0)
-        a->log(host, KZ_LOG_WARN, "%s: volume = %g: audio is not played by this version; the "
-               "clip plays muted", v->name, v->volume);
     *out = v;
     return KZ_OK;
 }
@@ -194,6 +196,49 @@ static int v_check(kz_instance *inst)
 
 /* --- prepare / release ------------------------------------------------------------------ */
 
+static void audio_cb(void *user, Uint8 *stream, int len)
+{
+    vd_audio_fill(user, stream, len); /* SDL's audio thread */
+}
+
+static void audio_close(video *v)
+{
+    if (!v->audio_dev)
+        return;
+    SDL_CloseAudioDevice(v->audio_dev); /* waits for the callback to return */
+    SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    v->audio_dev = 0;
+}
+
+/* Open a (paused) audio device and the clip's audio decoder. Failure leaves the clip muted,
+ * logged once: the picture matters more. */
+static void audio_open(video *v)
+{
+    char err[256];
+    v->audio_started = 0;
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: no audio (%s); playing muted", v->name,
+                    SDL_GetError());
+        return;
+    }
+    SDL_AudioSpec want = {.freq = 48000, .format = AUDIO_S16SYS, .channels = 2,
+                          .samples = 1024, .callback = audio_cb, .userdata = &v->dec}, have;
+    v->audio_dev = SDL_OpenAudioDevice(NULL, 0, &want, &have, SDL_AUDIO_ALLOW_FREQUENCY_CHANGE);
+    if (!v->audio_dev) {
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: no audio device (%s); playing muted", v->name,
+                    SDL_GetError());
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+        return;
+    }
+    v->audio_latency = (kz_us)have.samples * KZ_US_PER_S / have.freq;
+    int r = vd_open_audio(&v->dec, have.freq, (int)(v->volume * SDL_MIX_MAXVOLUME / 100 + 0.5),
+                          err, sizeof err);
+    if (r < 0)
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: %s; playing muted", v->name, err);
+    if (r <= 0)
+        audio_close(v);
+}
+
 static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
 {
     video *v = inst;
@@ -206,10 +251,13 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
+    if (v->volume > 0 && !v->untimed)
+        audio_open(v);
     v->cur = av_frame_alloc();
     if (!v->cur || vd_start(&v->dec, v->start) < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot start the decoder thread", v->name);
         av_frame_free(&v->cur);
+        audio_close(v);
         vd_close(&v->dec);
         return KZ_ERR;
     }
@@ -245,12 +293,16 @@ static void log_stats(video *v, int level, const char *when)
     long qs = v->queue_samples ? v->queue_samples : 1;
     pthread_mutex_lock(&v->dec.mu);
     long early = v->dec.dropped_early, errs = v->dec.decode_errors;
+    char audio[48] = "";
+    if (v->audio_dev && v->dec.arate > 0)
+        snprintf(audio, sizeof audio, ", audio played %.1f s",
+                 (double)v->dec.aplayed / 4 / v->dec.arate);
     pthread_mutex_unlock(&v->dec.mu);
     api(v)->log(v->host, level,
                 "%s: %s: frames presented %ld, dropped early %ld, dropped late %ld, "
-                "queue depth %.1f of %d, corrupt packets %ld",
+                "queue depth %.1f of %d, corrupt packets %ld%s",
                 v->name, when, v->presented, early, v->dropped_late,
-                (double)v->queue_sum / qs, VD_QUEUE, errs);
+                (double)v->queue_sum / qs, VD_QUEUE, errs, audio);
 }
 
 static void v_release(kz_instance *inst)
@@ -261,6 +313,7 @@ static void v_release(kz_instance *inst)
     const char *st = getenv("KIZUNA_VIDEO_STATS");
     int verbose = st && *st && strcmp(st, "0") != 0 && v->presented > 0;
     log_stats(v, verbose ? KZ_LOG_INFO : KZ_LOG_DEBUG, "aired");
+    audio_close(v);
     vd_close(&v->dec);
     if (v->tex)
         SDL_DestroyTexture(v->tex);
@@ -535,6 +588,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
         finished = 1;
     } else {
         fresh = pick_locked(v, d, target);
+        if (v->audio_dev && v->have_cur)
+            vd_audio_sync_locked(d, target, v->audio_latency);
         if (!fresh && d->eof && d->qn == 0 && !v->loop &&
             (!v->have_cur || target >= v->cur_time + v->cur_dur)) {
             /* The decoder ended before the container's duration: a truncated file. */
@@ -566,6 +621,10 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
         api(v)->log(v->host, KZ_LOG_WARN, "%s: no frame after %.1f s of waiting", v->name,
                     FIRST_FRAME_WAIT_US / 1e6);
         v->ended_logged = 1;
+    }
+    if (v->audio_dev && !v->audio_started && v->have_cur) {
+        SDL_PauseAudioDevice(v->audio_dev, 0); /* sound starts with the first frame */
+        v->audio_started = 1;
     }
     if (fresh) {
         if (upload(v, r, rect) != 0) {

@@ -40,6 +40,7 @@ typedef struct fake_host {
     int errors;             /* lines logged at error level (log and param_error) */
     int warnings;
     char last_error[512];
+    char last_line[512];
 } fake_host;
 
 static void fh_vlog(fake_host *h, int level, const char *fmt, va_list ap)
@@ -47,6 +48,7 @@ static void fh_vlog(fake_host *h, int level, const char *fmt, va_list ap)
     char buf[512];
     vsnprintf(buf, sizeof buf, fmt, ap);
     fprintf(stderr, "  [video %s] %s\n", level == KZ_LOG_ERROR ? "error" : "log", buf);
+    snprintf(h->last_line, sizeof h->last_line, "%s", buf);
     if (level == KZ_LOG_ERROR) {
         h->errors++;
         snprintf(h->last_error, sizeof h->last_error, "%s", buf);
@@ -470,6 +472,41 @@ static void test_codecs(void **state)
     unsetenv("KIZUNA_VIDEO_UPLOAD");
 }
 
+/* Audio (volume > 0) through SDL's dummy audio driver: decoded, resampled and played along,
+ * across a seek back and forth; the picture is unaffected and nothing is logged. A clip
+ * without sound plays muted, silently. */
+static void test_audio(void **state)
+{
+    (void)state;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    static const char *files[] = {"video-av.mp4", "video-count.mp4"};
+    for (int i = 0; i < 2; i++) {
+        scene s;
+        const char *kv[] = {"file", files[i], "volume", "50", NULL};
+        assert_int_equal(scene_open(&s, 160, 120, kv), KZ_OK);
+        assert_int_equal(plug->prepare(s.inst, s.ren), KZ_OK);
+        static const double ts[] = {0, 0.04, 0.08, 1.5, 1.54, 0.2, 0.24, 1.96};
+        for (size_t k = 0; k < sizeof ts / sizeof *ts; k++) {
+            assert_int_equal(draw_at(&s, ts[k]), KZ_OK);
+            SDL_Delay(5); /* let the audio thread pull */
+        }
+        SDL_Delay(100);
+        assert_int_equal(s.host.errors, 0);
+        assert_int_equal(s.host.warnings, 0);
+        setenv("KIZUNA_VIDEO_STATS", "1", 1);
+        plug->release(s.inst); /* logs the statistics */
+        unsetenv("KIZUNA_VIDEO_STATS");
+        const char *a = strstr(s.host.last_line, "audio played ");
+        if (i == 0 && (!a || atof(a + 13) <= 0))
+            fail_msg("no sound was played: %s", s.host.last_line);
+        if (i == 1 && a)
+            fail_msg("a clip without sound played some: %s", s.host.last_line);
+        assert_int_equal(plug->prepare(s.inst, s.ren), KZ_OK); /* and again */
+        assert_int_equal(draw_at(&s, 0.5), KZ_OK);
+        scene_close(&s);
+    }
+}
+
 /* fit letterboxes with the background, fill covers (crops), stretch covers (distorts). */
 static void test_fit_modes(void **state)
 {
@@ -590,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_untimed),
         cmocka_unit_test(test_fit_modes),
         cmocka_unit_test(test_codecs),
+        cmocka_unit_test(test_audio),
         cmocka_unit_test(test_bad_truncated),
         cmocka_unit_test(test_bad_nomoov),
         cmocka_unit_test(test_bad_random),
