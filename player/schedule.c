@@ -619,6 +619,18 @@ int kz_schedule_eligible(const kz_model *m, const kz_item *it, kz_us t)
     return ok;
 }
 
+int kz_rules_allow(const kz_rules *r, kz_us t)
+{
+    int day = kz_schedule_day_of(t);
+    dayconv c;
+    dayconv_init(&c, day);
+    kz_us ds = dayconv_wall(&c, day, 0), de = dayconv_wall(&c, day + 1, 0);
+    ivec a = {0};
+    int ok = rule_intervals(r, &c, day, ds, de, &a) == 0 && ivec_contains(&a, t);
+    free(a.v);
+    return ok;
+}
+
 /* --- compiling ---------------------------------------------------------------------------- */
 
 static void sched_free(void *p)

@@ -53,6 +53,11 @@ int kz_schedule_info(const kz_model *m, const kz_item *it, kz_sched_info *out);
 /* Whether the item's dates, days and times (with its playlist's) allow instant t. */
 int kz_schedule_eligible(const kz_model *m, const kz_item *it, kz_us t);
 
+/* Whether one section's rules (dates, days, times) allow instant t, with the same DST policy
+ * as the timeline. Used for things scheduled outside playlists, such as layouts. */
+struct kz_rules;
+int kz_rules_allow(const struct kz_rules *r, kz_us t);
+
 /* Length given to items whose duration is unknown (an image without duration =). */
 #define KZ_SCHEDULE_DEFAULT_DURATION (10 * KZ_US_PER_S)
 
