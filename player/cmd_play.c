@@ -180,8 +180,10 @@ int kz_cmd_play(int argc, char **argv)
         free(text);
         return 1;
     }
-    if (!loop) /* stop just before the rotation would come round to the first file again */
-        p.opts.exit_after = (double)(cycle - 20000) / KZ_US_PER_S;
+    /* Stop just before the rotation would come round to the first file again: the loop
+     * checks after drawing, so a tick (17 ms) plus the 8 ms start offset below early. */
+    if (!loop)
+        p.opts.exit_after = (double)(cycle - 25000) / KZ_US_PER_S;
     rc = kz_player_open_display(&p);
     if (rc == 0) {
         p.clock.fixed = 1;
