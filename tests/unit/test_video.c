@@ -507,6 +507,71 @@ static void test_audio(void **state)
     }
 }
 
+static int draw_rect_at(scene *s, SDL_Rect r, double t)
+{
+    SDL_SetRenderDrawColor(s->ren, 0, 255, 0, 255);
+    SDL_RenderClear(s->ren);
+    return plug->render(s->inst, s->ren, &r, (kz_us)(t * KZ_US_PER_S + 0.5));
+}
+
+/* Mean absolute difference per channel between a's region (ax, ay) and all of b. */
+static double mean_diff(SDL_Surface *a, int ax, int ay, SDL_Surface *b)
+{
+    double sum = 0;
+    for (int y = 0; y < b->h; y++)
+        for (int x = 0; x < b->w; x++) {
+            uint32_t pa = ((uint32_t *)((uint8_t *)a->pixels + (y + ay) * a->pitch))[x + ax];
+            uint32_t pb = ((uint32_t *)((uint8_t *)b->pixels + y * b->pitch))[x];
+            for (int c = 0; c < 24; c += 8)
+                sum += abs((int)((pa >> c) & 0xff) - (int)((pb >> c) & 0xff));
+        }
+    return sum / (3.0 * b->w * b->h);
+}
+
+/* Only the visible part is converted: a tile of a 2x2 video wall (the zone is the whole
+ * wall, shifted; the tile sees a quarter) and a zone clipped by the compositor show the same
+ * pixels as the corresponding part of the whole picture. */
+static void test_visible_part(void **state)
+{
+    (void)state;
+    scene whole, tile;
+    const char *kv[] = {"file", "video-count.mp4", NULL};
+    assert_int_equal(scene_open(&whole, 640, 480, kv), KZ_OK);
+    assert_int_equal(plug->prepare(whole.inst, whole.ren), KZ_OK);
+    assert_int_equal(draw_rect_at(&whole, (SDL_Rect){0, 0, 640, 480}, 1.0), KZ_OK);
+    for (int tx = 0; tx < 2; tx++)
+        for (int ty = 0; ty < 2; ty++) {
+            assert_int_equal(scene_open(&tile, 320, 240, kv), KZ_OK);
+            assert_int_equal(plug->prepare(tile.inst, tile.ren), KZ_OK);
+            SDL_Rect wall = {-320 * tx, -240 * ty, 640, 480};
+            assert_int_equal(draw_rect_at(&tile, wall, 1.0), KZ_OK);
+            double d = mean_diff(whole.surf, 320 * tx, 240 * ty, tile.surf);
+            if (d > 1.0)
+                fail_msg("wall tile %d,%d differs from its part of the picture: %.2f", tx, ty,
+                         d);
+            scene_close(&tile);
+        }
+    /* a clip rectangle (a zone of a layout): same pixels inside it, untouched outside */
+    assert_int_equal(scene_open(&tile, 640, 480, kv), KZ_OK);
+    assert_int_equal(plug->prepare(tile.inst, tile.ren), KZ_OK);
+    SDL_SetRenderDrawColor(tile.ren, 0, 255, 0, 255);
+    SDL_RenderClear(tile.ren);
+    SDL_Rect clip = {200, 100, 300, 200}, full = {0, 0, 640, 480};
+    SDL_RenderSetClipRect(tile.ren, &clip);
+    assert_int_equal(plug->render(tile.inst, tile.ren, &full, KZ_US_PER_S), KZ_OK);
+    SDL_RenderSetClipRect(tile.ren, NULL);
+    assert_int_equal(pixel(&tile, 199, 150), 0x00ff00);
+    assert_int_equal(pixel(&tile, 500, 150), 0x00ff00);
+    SDL_Surface *part = SDL_CreateRGBSurfaceWithFormat(0, 300, 200, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_BlitSurface(tile.surf, &clip, part, NULL);
+    double d = mean_diff(whole.surf, 200, 100, part);
+    if (d > 1.0)
+        fail_msg("clipped zone differs from its part of the picture: %.2f", d);
+    SDL_FreeSurface(part);
+    scene_close(&tile);
+    scene_close(&whole);
+}
+
 /* fit letterboxes with the background, fill covers (crops), stretch covers (distorts). */
 static void test_fit_modes(void **state)
 {
@@ -627,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_untimed),
         cmocka_unit_test(test_fit_modes),
         cmocka_unit_test(test_codecs),
+        cmocka_unit_test(test_visible_part),
         cmocka_unit_test(test_audio),
         cmocka_unit_test(test_bad_truncated),
         cmocka_unit_test(test_bad_nomoov),
