@@ -70,7 +70,8 @@ typedef struct video {
 
     /* statistics */
     long presented, dropped_late, queue_sum, queue_samples;
-    kz_us next_stats;
+    long late_counted, early_counted, corrupt_counted; /* already in the minute's figures */
+    kz_us last_t;      /* t of the previous render (-1: none yet) */
 } video;
 
 static const kz_host_api *api(video *v)
@@ -273,7 +274,8 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     v->uploaded = 0;
     v->cur_serial = -1;
     v->presented = v->dropped_late = v->queue_sum = v->queue_samples = 0;
-    v->next_stats = STATS_EVERY_US;
+    v->late_counted = v->early_counted = v->corrupt_counted = 0;
+    v->last_t = -1;
 
     SDL_RendererInfo info;
     v->upload_mode = UP_RGB;
@@ -634,6 +636,39 @@ static int pick_locked(video *v, vd *d, kz_us target)
     }
 }
 
+/* Statistics of all video items together, logged once per minute of video played (the
+ * host's t, summed over the items that rendered: a rotation of short clips is covered too).
+ * Main thread only. */
+static struct {
+    long presented, late, early, corrupt, qsum, qn;
+    kz_us played;
+} minute;
+
+static void count_minute(video *v, kz_us t, int fresh, long early, long corrupt, int qn)
+{
+    kz_us dt = t - v->last_t;
+    if (v->last_t >= 0 && dt > 0 && dt < KZ_US_PER_S)
+        minute.played += dt;
+    v->last_t = t;
+    minute.presented += fresh;
+    minute.late += v->dropped_late - v->late_counted;
+    minute.early += early - v->early_counted;
+    minute.corrupt += corrupt - v->corrupt_counted;
+    v->late_counted = v->dropped_late;
+    v->early_counted = early;
+    v->corrupt_counted = corrupt;
+    minute.qsum += qn;
+    minute.qn++;
+    if (minute.played < STATS_EVERY_US)
+        return;
+    api(v)->log(v->host, KZ_LOG_INFO,
+                "video, last %.0f s played: frames presented %ld, dropped early %ld, dropped "
+                "late %ld, queue depth %.1f of %d, corrupt packets %ld",
+                minute.played / 1e6, minute.presented, minute.early, minute.late,
+                minute.qn ? (double)minute.qsum / minute.qn : 0.0, VD_QUEUE, minute.corrupt);
+    memset(&minute, 0, sizeof minute);
+}
+
 static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
 {
     video *v = inst;
@@ -680,6 +715,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
     v->queue_sum += d->qn;
     v->queue_samples++;
     kz_us last_end = d->last_end, clip_dur = d->clip_dur;
+    long early = d->dropped_early, errs = d->decode_errors;
+    int qn_now = d->qn;
     pthread_mutex_unlock(&d->mu);
 
     if (failed) {
@@ -716,11 +753,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
         plog_frame(v, t);
     }
     draw(v, r, rect);
-    if (t >= v->next_stats) {
-        log_stats(v, KZ_LOG_INFO, "playing");
-        while (v->next_stats <= t)
-            v->next_stats += STATS_EVERY_US;
-    }
+    if (!v->untimed)
+        count_minute(v, t, fresh, early, errs, qn_now);
     return finished ? KZ_FINISHED : KZ_OK;
 }
 

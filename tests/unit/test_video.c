@@ -417,6 +417,38 @@ static void test_loop(void **state)
     scene_close(&s);
 }
 
+/* Statistics once per minute of video played, whatever the items' lengths. */
+static void test_minute_stats(void **state)
+{
+    (void)state;
+    scene s;
+    const char *kv[] = {"file", "video-count.mp4", "loop", "yes", NULL};
+    assert_int_equal(scene_open(&s, 64, 48, kv), KZ_OK);
+    assert_int_equal(plug->prepare(s.inst, s.ren), KZ_OK);
+    /* the figures are process-wide: finish the minute the earlier tests began */
+    s.host.last_line[0] = 0;
+    double t = 0;
+    for (; t < 61 && !strstr(s.host.last_line, "last 60 s played"); t += 0.04)
+        assert_int_equal(draw_at(&s, t), KZ_OK);
+    assert_non_null(strstr(s.host.last_line, "last 60 s played"));
+    /* then a whole minute of this item alone */
+    s.host.last_line[0] = 0;
+    double t0 = t;
+    for (; t < t0 + 59.9; t += 0.04)
+        assert_int_equal(draw_at(&s, t), KZ_OK);
+    assert_null(strstr(s.host.last_line, "last 60 s played"));
+    for (; t < t0 + 60.2 && !strstr(s.host.last_line, "last 60 s played"); t += 0.04)
+        assert_int_equal(draw_at(&s, t), KZ_OK);
+    const char *l = strstr(s.host.last_line, "last 60 s played: frames presented ");
+    if (!l)
+        fail_msg("no statistics after a minute: '%s'", s.host.last_line);
+    int n = atoi(l + strlen("last 60 s played: frames presented "));
+    if (n < 1495 || n > 1502 || !strstr(l, "dropped early 0, dropped late 0"))
+        fail_msg("a minute at 25 fps, frame by frame: %s", l);
+    assert_int_equal(s.host.errors, 0);
+    scene_close(&s);
+}
+
 static void test_untimed(void **state)
 {
     (void)state;
@@ -690,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_seek_by_time),
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_untimed),
+        cmocka_unit_test(test_minute_stats),
         cmocka_unit_test(test_fit_modes),
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_visible_part),
