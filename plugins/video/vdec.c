@@ -434,6 +434,12 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&d->mu);
 
         int r = decode_one(d, pkt, fr, &draining, &bad_run);
+        if (r == 0 && d->loop && d->clip_dur <= 0 && got_any && d->last_end > 0) {
+            /* A container that does not tell its length: one pass is what was decoded. */
+            pthread_mutex_lock(&d->mu);
+            d->clip_dur = d->last_end;
+            pthread_mutex_unlock(&d->mu);
+        }
         if (r == 0 && d->loop && d->clip_dur > 0 && got_any) {
             *offset += d->clip_dur;
             next_guess = *offset;

@@ -27,7 +27,8 @@ typedef struct vd {
     char path[PATH_MAX];
     const char *name;     /* basename of path, for log lines (points into path) */
     int loop;
-    kz_us clip_dur;       /* one pass of the clip; 0 if the container does not say */
+    kz_us clip_dur;       /* one pass of the clip; 0 if the container does not say (then
+                           * set under mu at the first end, when looping) */
     kz_us frame_dur;      /* 1 / average frame rate, 33333 if unknown */
     AVFormatContext *fmt; /* owned */
     AVCodecContext *dec;  /* owned */
