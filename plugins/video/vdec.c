@@ -201,7 +201,8 @@ int vd_open_audio(vd *d, int rate, int volume, char *err, size_t errlen)
     AVStream *st = d->fmt->streams[s];
     const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
     if (!codec) {
-        snprintf(err, errlen, "no decoder for the %s audio", avcodec_get_name(st->codecpar->codec_id));
+        snprintf(err, errlen, "no decoder for the %s audio",
+                 avcodec_get_name(st->codecpar->codec_id));
         return -1;
     }
     d->adec = avcodec_alloc_context3(codec);
@@ -275,7 +276,9 @@ static void audio_packet(vd *d, const AVPacket *pkt)
         AVFrame *f = d->aframe;
         int64_t pts = f->best_effort_timestamp;
         AVRational tb = d->fmt->streams[d->astream]->time_base;
-        kz_us t = pts != AV_NOPTS_VALUE ? av_rescale_q(pts, tb, US_TB) - av_rescale_q(d->t0, d->tb, US_TB) + d->w_offset : -1;
+        kz_us t = -1;
+        if (pts != AV_NOPTS_VALUE)
+            t = av_rescale_q(pts, tb, US_TB) - av_rescale_q(d->t0, d->tb, US_TB) + d->w_offset;
         int max = swr_get_out_samples(d->swr, f->nb_samples);
         uint8_t *out = NULL;
         if (max > 0 && av_samples_alloc(&out, NULL, 2, max, AV_SAMPLE_FMT_S16, 0) >= 0) {
