@@ -1,4 +1,5 @@
 /* kizuna: the command-line entry. Subcommands live in cmd_*.c. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,22 @@ __attribute__((weak)) int kz_cmd_plan(int argc, char **argv);
 __attribute__((weak)) int kz_cmd_report(int argc, char **argv);
 __attribute__((weak)) int kz_cmd_ctl(int argc, char **argv);
 __attribute__((weak)) int kz_cmd_flash(int argc, char **argv);
+
+/* FFmpeg's own messages go to our log at debug level: the player and plugins already say
+ * what went wrong, once, with the file name ("moov atom not found" adds nothing). */
+static void av_to_log(void *avcl, int level, const char *fmt, va_list ap)
+{
+    char line[512];
+    int prefix = 1;
+    if (level > AV_LOG_WARNING || kz_log_level() < KZ_LOG_DEBUG)
+        return;
+    av_log_format_line2(avcl, level, fmt, ap, line, sizeof line, &prefix);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
+    if (n)
+        kz_log("ffmpeg", KZ_LOG_DEBUG, "%s", line);
+}
 
 typedef struct cmd {
     const char *name;
@@ -62,7 +79,7 @@ int main(int argc, char **argv)
         usage(stdout, cmds, n);
         return 0;
     }
-    av_log_set_level(AV_LOG_ERROR);
+    av_log_set_callback(av_to_log);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(argv[1], cmds[i].name) != 0)
             continue;

@@ -437,13 +437,17 @@ static int attach_one(kz_item *it, const kz_host_env *env, int deep)
     if (deep && lp->desc.check)
         problems += lp->desc.check(h->inst);
     if (it->duration == 0) {
+        int logged = kz_log_count(KZ_LOG_ERROR);
         kz_us d = lp->desc.duration ? lp->desc.duration(h->inst) : KZ_DURATION_UNKNOWN;
         if (d > 0) {
             it->duration = it->natural_duration = d;
         } else {
-            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s]: no duration = and the %s plugin cannot "
-                   "tell the item's length; skipped", p->file, p->line, p->section,
-                   lp->desc.name);
+            /* One line per problem: when the plugin already said why (a file it cannot
+             * read), that line stands alone. */
+            if (kz_log_count(KZ_LOG_ERROR) == logged)
+                kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s]: no duration = and the %s plugin "
+                       "cannot tell the item's length; skipped", p->file, p->line, p->section,
+                       lp->desc.name);
             it->playable = 0;
             problems++;
         }
