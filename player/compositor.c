@@ -300,6 +300,13 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
         if (z->clip.w <= 0 || z->clip.h <= 0)
             break; /* on another tile of the wall */
         SDL_RenderSetClipRect(r, &z->clip);
+        if (z->uncleared && it && it != z->covers) {
+            /* The frame was not cleared for an item that then failed: clear now. */
+            SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+            SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+            SDL_RenderFillRect(r, &z->clip);
+            z->uncleared = 0;
+        }
         if (!it) {
             if (z->on_air)
                 kz_host_release(z->on_air);
@@ -357,6 +364,27 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
         kz_host_prepare(nx, r);
 }
 
+/* Clearing a 1080p frame costs about a millisecond on the software renderer: skip it when
+ * the bottom zone covers the whole output and what it will draw is opaque (the standby slide,
+ * or an item whose plugin says so). The zone clears itself if that item then fails. */
+static int skip_clear(kz_player *p, kz_us now)
+{
+    for (int i = 0; i < p->n_zones; i++)
+        p->zones[i].uncleared = 0;
+    if (!p->n_zones || p->rot_target || p->inset.x || p->inset.y || p->intr.active)
+        return 0;
+    kz_zone_state *z = &p->zones[0];
+    if (z->clip.x || z->clip.y || z->clip.w != p->w || z->clip.h != p->h)
+        return 0;
+    kz_slot s;
+    zone_slot_at(p, z, now, &s);
+    if (s.item && !kz_host_opaque(s.item))
+        return 0;
+    z->covers = s.item;
+    z->uncleared = 1;
+    return 1;
+}
+
 int kz_player_draw(kz_player *p, kz_us now)
 {
     SDL_Renderer *r = p->renderer;
@@ -367,12 +395,14 @@ int kz_player_draw(kz_player *p, kz_us now)
     SDL_SetRenderTarget(r, frame);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-    if (!frame) { /* black overscan margins, then draw inside them */
-        SDL_RenderSetViewport(r, NULL);
-        SDL_RenderClear(r);
-        SDL_RenderSetViewport(r, &p->inset);
-    } else {
-        SDL_RenderClear(r);
+    if (!skip_clear(p, now)) {
+        if (!frame) { /* black overscan margins, then draw inside them */
+            SDL_RenderSetViewport(r, NULL);
+            SDL_RenderClear(r);
+            SDL_RenderSetViewport(r, &p->inset);
+        } else {
+            SDL_RenderClear(r);
+        }
     }
     for (int i = 0; i < p->n_zones; i++)
         draw_zone(p, &p->zones[i], now, frame);

@@ -59,6 +59,8 @@ typedef struct kz_zone_state {
     kz_item *on_air;         /* prepared and drawn */
     kz_item *prev_air;       /* the one before, kept prepared while a transition runs */
     SDL_Texture *tgt[2];     /* transition buffers (out, in), made on first use */
+    const kz_item *covers;   /* this frame was not cleared: the item expected to cover it */
+    int uncleared;
 } kz_zone_state;
 
 typedef struct kz_player {

@@ -525,6 +525,12 @@ void kz_host_release(kz_item *it)
     }
 }
 
+int kz_host_opaque(const kz_item *it)
+{
+    const kz_host *h = it->host;
+    return h && h->prepared && h->plugin->desc.opaque && h->plugin->desc.opaque(h->inst);
+}
+
 int kz_host_is_prepared(const kz_item *it)
 {
     const kz_host *h = it->host;

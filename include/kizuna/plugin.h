@@ -192,6 +192,12 @@ typedef struct kz_plugin {
     /* Required. Free everything; *inst is set to NULL. Textures made with the renderer
      * given to prepare() are still valid here. */
     void (*destroy)(kz_instance **inst);
+
+    /* Optional (appended). 1 when render() paints every pixel of rect with opaque colour
+     * (a full-screen video, picture or slide), so the host need not clear beneath it; 0 or
+     * NULL when it may leave pixels untouched or translucent. Asked every frame: keep it
+     * cheap and free of side effects. */
+    int (*opaque)(kz_instance *inst);
 } kz_plugin;
 
 typedef const kz_plugin *(*kz_plugin_entry_fn)(void);

@@ -212,6 +212,12 @@ static void color_destroy(kz_instance **inst)
     *inst = NULL;
 }
 
+static int color_opaque(kz_instance *inst)
+{
+    const color_inst *c = inst;
+    return c->mode != MODE_SOLID || c->c1.a == 255;
+}
+
 static const kz_plugin color_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -223,6 +229,7 @@ static const kz_plugin color_plugin = {
     .render = color_render,
     .release = color_release,
     .destroy = color_destroy,
+    .opaque = color_opaque,
 };
 
 KZ_PLUGIN_EXPORT(color_plugin)

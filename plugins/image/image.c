@@ -126,6 +126,13 @@ static void image_destroy(kz_instance **inst)
     *inst = NULL;
 }
 
+/* The picture and its letterbox fill (drawn without blending) cover the zone. */
+static int image_opaque(kz_instance *inst)
+{
+    (void)inst;
+    return 1;
+}
+
 static const kz_plugin image_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -138,6 +145,7 @@ static const kz_plugin image_plugin = {
     .render = image_render,
     .release = image_release,
     .destroy = image_destroy,
+    .opaque = image_opaque,
 };
 
 KZ_PLUGIN_EXPORT(image_plugin)

@@ -772,6 +772,13 @@ static void notice_destroy(kz_instance **inst)
     *inst = NULL;
 }
 
+/* The slide's background is always drawn opaque over the whole zone. */
+static int notice_opaque(kz_instance *inst)
+{
+    (void)inst;
+    return 1;
+}
+
 static const kz_plugin notice_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -784,6 +791,7 @@ static const kz_plugin notice_plugin = {
     .render = notice_render,
     .release = notice_release,
     .destroy = notice_destroy,
+    .opaque = notice_opaque,
 };
 
 KZ_PLUGIN_EXPORT(notice_plugin)

@@ -758,6 +758,13 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
     return finished ? KZ_FINISHED : KZ_OK;
 }
 
+/* The frame and its bars cover the zone unless the bars are translucent. */
+static int v_opaque(kz_instance *inst)
+{
+    const video *v = inst;
+    return v->bg.a == 255;
+}
+
 static const kz_plugin video_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -771,6 +778,7 @@ static const kz_plugin video_plugin = {
     .render = v_render,
     .release = v_release,
     .destroy = v_destroy,
+    .opaque = v_opaque,
 };
 
 KZ_PLUGIN_EXPORT(video_plugin)
