@@ -389,6 +389,7 @@ int kz_player_draw(kz_player *p, kz_us now)
 {
     SDL_Renderer *r = p->renderer;
     SDL_Texture *frame = p->rot_target; /* NULL: straight onto the output */
+    kz_layouts_set_portrait(&p->layouts, p->h > p->w);
     const kz_layout *l = kz_layouts_at(&p->layouts, now);
     if (l != p->layout)
         setup_layout(p, l);

@@ -215,12 +215,19 @@ static void finish(kz_layouts *ls, ctx *x)
 {
     for (int i = 0; i < ls->n; i++) {
         kz_layout *l = &ls->v[i];
+        const char *o = kz_params_get(&l->params, "orientation");
+        if (o && kz_parse_enum(o, "any|landscape|portrait", &l->orientation)) {
+            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] orientation = %s: expected any, landscape "
+                   "or portrait", l->params.file, kz_params_line(&l->params, "orientation"),
+                   l->params.section, o);
+            ls->errors++;
+        }
         ls->errors += kz_rules_parse(&l->rules, &l->params, 0);
         l->priority = l->rules.has_priority ? l->rules.priority : 0;
         for (size_t k = 0; k < l->params.n; k++)
             if (!l->params.kv[k].used) {
                 kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] %s: unknown key (dates, days, times, "
-                       "priority)", l->params.file, l->params.kv[k].line, l->params.section,
+                       "priority, orientation)", l->params.file, l->params.kv[k].line, l->params.section,
                        l->params.kv[k].key);
                 ls->errors++;
             }
@@ -314,16 +321,31 @@ const kz_layout *kz_layouts_at(kz_layouts *ls, kz_us t)
     kz_us sec = t >= 0 ? t / KZ_US_PER_S : -((-t + KZ_US_PER_S - 1) / KZ_US_PER_S);
     if (sec == ls->cache_sec)
         return &ls->v[ls->cache_idx];
-    int best = -1;
+    int best = -1, fallback = -1;
+    const int unwanted = ls->portrait ? KZ_ORIENT_LANDSCAPE : KZ_ORIENT_PORTRAIT;
     for (int i = 0; i < ls->n; i++) {
+        if (ls->v[i].orientation == unwanted)
+            continue;
+        fallback = i;
         if (!kz_rules_allow(&ls->v[i].rules, sec * KZ_US_PER_S))
             continue;
-        if (best < 0 || ls->v[i].priority > ls->v[best].priority)
+        /* higher priority wins; at equal priority a layout made for this orientation beats
+         * one for any screen; then file order */
+        if (best < 0 || ls->v[i].priority > ls->v[best].priority ||
+            (ls->v[i].priority == ls->v[best].priority && ls->v[i].orientation != KZ_ORIENT_ANY &&
+             ls->v[best].orientation == KZ_ORIENT_ANY))
             best = i;
     }
     if (best < 0)
-        best = ls->n - 1;
+        best = fallback >= 0 ? fallback : ls->n - 1;
     ls->cache_sec = sec;
     ls->cache_idx = best;
     return &ls->v[best];
+}
+
+void kz_layouts_set_portrait(kz_layouts *ls, int portrait)
+{
+    if (ls->portrait != !!portrait)
+        ls->cache_sec = INT64_MIN;
+    ls->portrait = !!portrait;
 }

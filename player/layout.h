@@ -24,8 +24,11 @@ typedef struct kz_zone_def {
     kz_color background;   /* drawn under the zone's item; alpha 0 = none */
 } kz_zone_def;
 
+enum kz_orientation { KZ_ORIENT_ANY = 0, KZ_ORIENT_LANDSCAPE, KZ_ORIENT_PORTRAIT };
+
 typedef struct kz_layout {
     char *name;            /* owned */
+    int orientation;       /* orientation = any|landscape|portrait: which screens may show it */
     kz_params params;
     kz_rules rules;
     long priority;
@@ -37,6 +40,7 @@ typedef struct kz_layouts {
     kz_layout *v;
     int n;
     int errors;            /* problems found while loading (logged with file:line) */
+    int portrait;          /* the screen's orientation (set with kz_layouts_set_portrait) */
     kz_us cache_sec;       /* kz_layouts_at: last second asked, and its answer */
     int cache_idx;
 } kz_layouts;
@@ -47,8 +51,13 @@ int kz_layouts_load(kz_layouts *ls, const char *dir);
 /* Load from memory (tests). */
 int kz_layouts_load_string(kz_layouts *ls, const char *text, const char *file);
 void kz_layouts_free(kz_layouts *ls);
-/* The layout on screen at t: the eligible layout of highest priority, file order breaking
- * ties; when none is eligible, the last layout of the file (the fallback). Never NULL. */
+/* The screen's orientation (logical frame taller than wide = portrait). Layouts that name the
+ * other orientation are never chosen. */
+void kz_layouts_set_portrait(kz_layouts *ls, int portrait);
+/* The layout on screen at t: among layouts for this orientation, the eligible one of highest
+ * priority (at equal priority one made for this orientation before one for any; then file
+ * order); when none is eligible, the last of them in the file
+ * (the fallback). Never NULL. */
 const kz_layout *kz_layouts_at(kz_layouts *ls, kz_us t);
 
 /* A zone's rectangle in a frame of w x h pixels. */

@@ -99,6 +99,22 @@ static void test_layouts_file(void **state)
     kz_time_parse("2025-01-27T15:40:00+09:00", &t);
     assert_string_equal(kz_layouts_at(&ls, t)->name, "everyday");
     kz_layouts_free(&ls);
+
+    /* one content folder for landscape and portrait screens */
+    kz_layouts_load_string(&ls,
+                           "[layout feb-portrait]\norientation = portrait\ndates = 02-01..02-28\n"
+                           "[layout feb]\norientation = landscape\ndates = 02-01..02-28\n"
+                           "[layout rest]\n[layout rest-portrait]\norientation = portrait\n",
+                           "l.ini");
+    kz_time_parse("2025-02-03T12:00:00+09:00", &t);
+    assert_string_equal(kz_layouts_at(&ls, t)->name, "feb");
+    kz_layouts_set_portrait(&ls, 1);
+    assert_string_equal(kz_layouts_at(&ls, t)->name, "feb-portrait");
+    kz_time_parse("2025-03-03T12:00:00+09:00", &t);
+    assert_string_equal(kz_layouts_at(&ls, t)->name, "rest-portrait");
+    kz_layouts_set_portrait(&ls, 0);
+    assert_string_equal(kz_layouts_at(&ls, t)->name, "rest");
+    kz_layouts_free(&ls);
 }
 
 static void test_no_file_is_one_full_zone(void **state)
