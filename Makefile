@@ -12,7 +12,7 @@
 BUILD   ?= build
 SAN     ?= 0
 CC      ?= cc
-PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih
+PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation

@@ -305,7 +305,7 @@ int kz_player_draw(kz_player *p, kz_us now)
             kz_schedule_next(&p->model, &p->cur, &p->next);
         }
         kz_item *it = (kz_item *)s.item;
-        if (!it) {
+        if (!it || (it == p->skipped.item && s.start == p->skipped.start)) {
             set_on_air(p, NULL);
             draw_standby(p);
             break;

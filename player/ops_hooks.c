@@ -1,0 +1,523 @@
+/* The operations layer, wired into the player through its weak hooks (player.h):
+ * proof of play, the control socket, and the systemd notify / watchdog protocol.
+ * All state lives in p->ops (struct ops); nothing here blocks a frame. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "control.h"
+#include "log.h"
+#include "player.h"
+#include "pop.h"
+#include "timeutil.h"
+
+#define LOG "ops"
+#define KZ_OPS_MAX_ZONES 16
+/* Proof of play is fsynced at least this often (monotonic time) while lines are written. */
+#define KZ_POP_SYNC_EVERY (2 * KZ_US_PER_S)
+/* With an accelerated clock, slots that fell between two frames are logged as aired (the
+ * simulated screen showed them); at most this many at once. */
+#define KZ_FILL_MAX 100000
+
+/* What a zone shows, as strings (the model may be replaced by a reload at any frame). */
+typedef struct slotinfo {
+    int kind; /* enum kz_pop_kind */
+    char item_id[256], playlist[128], item[128], campaign[128];
+    kz_us slot_start, slot_end;
+} slotinfo;
+
+typedef struct zone_state {
+    char name[32];
+    slotinfo cur;      /* the zone's current slot according to the schedule */
+    int has_cur;
+    slotinfo rec;      /* the open proof-of-play record */
+    int rec_open, rec_skipped;
+    kz_us air_start;
+} zone_state;
+
+typedef struct ops {
+    kz_pop_writer pop;
+    int pop_ok;
+    kz_ctl_server ctl;
+    int ctl_ok;
+    zone_state zones[KZ_OPS_MAX_ZONES];
+    int n_zones;
+    int intr_active;
+    kz_us intr_since, intr_until;
+    int ready_sent;
+    uint64_t wd_usec;
+    kz_us wd_last;
+    kz_us last_frame_mono, open_mono;
+    long late_frames;
+    kz_us now; /* the player's clock at the last frame */
+} ops;
+
+static int accelerated(const kz_player *p)
+{
+    return p->clock.fixed && p->clock.speed > 1;
+}
+
+static void slotinfo_from(const kz_player *p, const kz_slot *s, slotinfo *si)
+{
+    memset(si, 0, sizeof *si);
+    si->slot_start = s->start;
+    si->slot_end = s->end;
+    if (!s->item) {
+        si->kind = KZ_POP_STANDBY_KIND;
+        snprintf(si->playlist, sizeof si->playlist, "-");
+        snprintf(si->item, sizeof si->item, KZ_POP_STANDBY);
+        snprintf(si->item_id, sizeof si->item_id, "-/" KZ_POP_STANDBY);
+        return;
+    }
+    const kz_item *it = s->item;
+    si->kind = KZ_POP_ITEM;
+    snprintf(si->item_id, sizeof si->item_id, "%s", it->id);
+    const kz_playlist *pl = NULL;
+    if (it->playlist >= 0 && (size_t)it->playlist < p->model.n_playlists)
+        pl = &p->model.playlists[it->playlist];
+    const char *slash = strchr(it->id, '/');
+    snprintf(si->playlist, sizeof si->playlist, "%s",
+             pl ? pl->name : slash ? "" : "-");
+    if (!pl && slash)
+        snprintf(si->playlist, sizeof si->playlist, "%.*s", (int)(slash - it->id), it->id);
+    snprintf(si->item, sizeof si->item, "%s", slash ? slash + 1 : it->id);
+    /* campaign: the item's own key, else its playlist's; read without marking it used. */
+    const kz_kv *kv = kz_params_find(&it->params, "campaign");
+    if (!kv && pl)
+        kv = kz_params_find(&pl->params, "campaign");
+    if (kv && kv->value)
+        snprintf(si->campaign, sizeof si->campaign, "%s", kv->value);
+}
+
+static zone_state *zone_get(ops *o, const char *name)
+{
+    for (int i = 0; i < o->n_zones; i++)
+        if (!strcmp(o->zones[i].name, name))
+            return &o->zones[i];
+    if (o->n_zones == KZ_OPS_MAX_ZONES)
+        return &o->zones[KZ_OPS_MAX_ZONES - 1];
+    zone_state *z = &o->zones[o->n_zones++];
+    memset(z, 0, sizeof *z);
+    snprintf(z->name, sizeof z->name, "%s", name);
+    return z;
+}
+
+static void write_line(ops *o, const char *zone, const slotinfo *si, kz_us start, kz_us end,
+                       int outcome)
+{
+    if (!o->pop_ok || end <= start)
+        return; /* nothing was shown */
+    kz_pop_rec r;
+    memset(&r, 0, sizeof r);
+    r.start = start;
+    r.end = end;
+    r.seconds = (double)(end - start) / KZ_US_PER_S;
+    snprintf(r.zone, sizeof r.zone, "%s", zone);
+    snprintf(r.playlist, sizeof r.playlist, "%s", si->playlist[0] ? si->playlist : "-");
+    snprintf(r.item, sizeof r.item, "%s", si->item);
+    snprintf(r.campaign, sizeof r.campaign, "%s", si->campaign);
+    r.outcome = outcome;
+    kz_pop_write(&o->pop, &r);
+}
+
+static void rec_close(ops *o, zone_state *z, kz_us end, int outcome)
+{
+    if (!z->rec_open)
+        return;
+    if (end < z->air_start)
+        end = z->air_start;
+    write_line(o, z->name, &z->rec, z->air_start, end, outcome);
+    z->rec_open = 0;
+    z->rec_skipped = 0;
+}
+
+static void rec_open(zone_state *z, const slotinfo *si, kz_us air_start)
+{
+    z->rec = *si;
+    z->rec_open = 1;
+    z->rec_skipped = 0;
+    z->air_start = air_start > si->slot_start ? air_start : si->slot_start;
+}
+
+static int same_slot(const slotinfo *a, const slotinfo *b)
+{
+    return a->slot_start == b->slot_start && !strcmp(a->item_id, b->item_id);
+}
+
+/* ---- the interrupt ---------------------------------------------------------------------- */
+
+static const slotinfo interrupt_info = {KZ_POP_INTERRUPT_KIND, "-/" KZ_POP_INTERRUPT, "-",
+                                        KZ_POP_INTERRUPT, "", 0, 0};
+
+/* Follow p->intr (set by the control socket, the fleet client, or expired by the player). */
+static void intr_sync(kz_player *p, ops *o, kz_us now)
+{
+    if (p->intr.active && (!o->intr_active || p->intr.since != o->intr_since)) {
+        kz_us at = p->intr.since;
+        if (o->intr_active) /* replaced by a new one */
+            write_line(o, "main", &interrupt_info, o->intr_since, at, KZ_AIRED_INTERRUPTED);
+        for (int i = 0; i < o->n_zones; i++)
+            rec_close(o, &o->zones[i], at, KZ_AIRED_INTERRUPTED);
+        o->intr_active = 1;
+        o->intr_since = at;
+        o->intr_until = p->intr.until;
+    } else if (!p->intr.active && o->intr_active) {
+        kz_us end = (o->intr_until && now >= o->intr_until) ? o->intr_until : now;
+        write_line(o, "main", &interrupt_info, o->intr_since, end, KZ_AIRED_COMPLETED);
+        o->intr_active = 0;
+        for (int i = 0; i < o->n_zones; i++) {
+            zone_state *z = &o->zones[i];
+            if (z->has_cur && z->cur.slot_end > end)
+                rec_open(z, &z->cur, end);
+        }
+    }
+}
+
+/* ---- hooks ------------------------------------------------------------------------------ */
+
+void kz_hook_slot(kz_player *p, const char *zone, const kz_slot *ended, int outcome,
+                  const kz_slot *started, kz_us now)
+{
+    ops *o = p->ops;
+    if (!o)
+        return;
+    zone_state *z = zone_get(o, zone ? zone : "main");
+    slotinfo si, ei;
+    slotinfo_from(p, started, &si);
+    slotinfo_from(p, ended, &ei);
+    if (p->skipped.item && ended->item == p->skipped.item && ended->start == p->skipped.start)
+        memset(&p->skipped, 0, sizeof p->skipped);
+    z->cur = si;
+    z->has_cur = 1;
+    if (o->intr_active)
+        return; /* the interrupt is on air: nothing underneath airs */
+    kz_us prev_end = now;
+    if (z->rec_open) {
+        if (same_slot(&z->rec, &si) && !z->rec_skipped)
+            return; /* a reload kept the same slot on air: one record */
+        kz_us end = now;
+        int oc = outcome;
+        if (z->rec_skipped) {
+            oc = KZ_AIRED_COMPLETED;
+            end = now >= z->rec.slot_end ? z->rec.slot_end : now;
+        } else if (ended->item || ended->start) {
+            if (same_slot(&z->rec, &ei) && outcome == KZ_AIRED_COMPLETED && now >= ended->end)
+                end = ended->end;
+        } else { /* the model was replaced (reload): judge from the record */
+            oc = now < z->rec.slot_end ? KZ_AIRED_INTERRUPTED : KZ_AIRED_COMPLETED;
+            end = now < z->rec.slot_end ? now : z->rec.slot_end;
+        }
+        rec_close(o, z, end, oc);
+        prev_end = end;
+        /* Accelerated clock: the slots between two frames aired on the simulated screen. */
+        if (accelerated(p) && !strcmp(z->name, "main") && end == ended->end &&
+            started->start > ended->end && same_slot(&ei, &z->rec)) {
+            kz_slot s = *ended, nx;
+            for (int k = 0; k < KZ_FILL_MAX; k++) {
+                if (kz_schedule_next(&p->model, &s, &nx) || nx.start >= started->start ||
+                    nx.end <= nx.start)
+                    break;
+                slotinfo ni;
+                slotinfo_from(p, &nx, &ni);
+                write_line(o, z->name, &ni, nx.start, nx.end, KZ_AIRED_COMPLETED);
+                prev_end = nx.end;
+                s = nx;
+            }
+        }
+    }
+    rec_open(z, &si, prev_end);
+}
+
+/* ---- control commands ------------------------------------------------------------------- */
+
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, res = 0;
+    if (!f)
+        return -1;
+    if (fscanf(f, "%ld %ld", &size, &res) != 2)
+        res = -1;
+    fclose(f);
+    return res < 0 ? -1 : res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the directory's own descriptor */
+}
+
+static void fmt_time(kz_us t, char *out, size_t n)
+{
+    kz_time_format(t, out, n);
+}
+
+static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
+{
+    char a[48], b[48], c[48];
+    fmt_time(now, a, sizeof a);
+    double up = (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S;
+    kz_buf_printf(out, "ok\nscreen %s\nnow %s\nclock %s", p->cfg.name, a,
+                  p->clock.fixed ? "fixed" : "real");
+    if (p->clock.fixed)
+        kz_buf_printf(out, " x%g", p->clock.speed);
+    kz_buf_printf(out, "\nuptime %.1f s\nframes %ld\nlate frames %ld\nslots %ld\n"
+                       "slot failures %ld\n", up, p->frames, o->late_frames, p->slots_started,
+                  p->slot_failures);
+    long rss = rss_kib();
+    kz_buf_printf(out, "memory %.1f MiB\nfds %d\n", rss < 0 ? -1.0 : rss / 1024.0, count_fds());
+    for (int i = 0; i < o->n_zones; i++) {
+        zone_state *z = &o->zones[i];
+        if (!z->has_cur)
+            continue;
+        fmt_time(z->rec_open ? z->air_start : z->cur.slot_start, b, sizeof b);
+        fmt_time(z->cur.slot_end, c, sizeof c);
+        const char *what = o->intr_active ? KZ_POP_INTERRUPT
+                           : z->rec_skipped ? KZ_POP_STANDBY " (skipped)"
+                                            : z->cur.item_id;
+        kz_buf_printf(out, "zone %s: %s since %s, next change %s", z->name, what, b, c);
+        if (!strcmp(z->name, "main") && p->next.item && !o->intr_active)
+            kz_buf_printf(out, " (%s)", p->next.item->id);
+        if (z->cur.campaign[0])
+            kz_buf_printf(out, ", campaign %s", z->cur.campaign);
+        kz_buf_printf(out, "\n");
+    }
+    if (p->intr.active) {
+        fmt_time(p->intr.since, b, sizeof b);
+        if (p->intr.until)
+            fmt_time(p->intr.until, c, sizeof c);
+        kz_buf_printf(out, "interrupt since %s until %s: %.200s\n", b,
+                      p->intr.until ? c : "cleared", p->intr.text);
+    } else {
+        kz_buf_printf(out, "interrupt none\n");
+    }
+    kz_buf_printf(out, "proof of play %s (%ld lines, %ld errors)\n",
+                  o->pop_ok ? o->pop.dir : "off", o->pop.lines, o->pop.errors);
+    const char *errs[8];
+    int n = kz_log_recent_errors(errs, 8);
+    kz_buf_printf(out, "errors %d logged", kz_log_count(KZ_LOG_ERROR));
+    kz_buf_printf(out, n ? ", last %d:\n" : "\n", n);
+    for (int i = 0; i < n; i++)
+        kz_buf_printf(out, "  %s\n", errs[i]);
+}
+
+static void cmd_interrupt(kz_player *p, ops *o, kz_us now, const char *until_s,
+                          const char *text, kz_buf *out)
+{
+    kz_us until = 0;
+    if (!text || !*text) {
+        kz_buf_printf(out, "error: interrupt needs --text\n");
+        return;
+    }
+    if (until_s && *until_s) {
+        if (until_s[0] == '+') {
+            kz_us d;
+            if (kz_duration_parse(until_s + 1, &d) || d <= 0) {
+                kz_buf_printf(out, "error: --until %s: expected a time or +DURATION\n", until_s);
+                return;
+            }
+            until = now + d;
+        } else if (kz_time_parse(until_s, &until)) {
+            kz_buf_printf(out, "error: --until %s: expected an ISO 8601 time such as "
+                               "2025-02-03T15:30:00+09:00, or +DURATION such as +30m\n",
+                          until_s);
+            return;
+        }
+        if (until <= now) {
+            char a[48];
+            fmt_time(now, a, sizeof a);
+            kz_buf_printf(out, "error: --until %s is not after the player's now (%s)\n",
+                          until_s, a);
+            return;
+        }
+    }
+    kz_player_interrupt(p, text, until, now);
+    intr_sync(p, o, now);
+    char a[48], b[48];
+    fmt_time(now, a, sizeof a);
+    if (until)
+        fmt_time(until, b, sizeof b);
+    kz_buf_printf(out, "ok\ninterrupt on air since %s until %s\n", a, until ? b : "cleared");
+}
+
+static void cmd_skip(kz_player *p, ops *o, kz_us now, kz_buf *out)
+{
+    if (o->intr_active) {
+        kz_buf_printf(out, "error: an interrupt is on air (kizuna ctl clear ends it)\n");
+        return;
+    }
+    if (!p->cur.item) {
+        kz_buf_printf(out, "error: nothing to skip: the standby slide is on air\n");
+        return;
+    }
+    zone_state *z = zone_get(o, "main");
+    if (z->rec_skipped) {
+        kz_buf_printf(out, "error: already skipped\n");
+        return;
+    }
+    p->skipped = p->cur;
+    char a[48];
+    fmt_time(p->cur.end, a, sizeof a);
+    kz_buf_printf(out, "ok\nskipped %s; the standby slide shows until %s, when the timeline "
+                       "goes on unchanged\n", p->cur.item->id, a);
+    rec_close(o, z, now, KZ_AIRED_INTERRUPTED);
+    slotinfo sb;
+    slotinfo_from(p, &(kz_slot){NULL, p->cur.start, p->cur.end}, &sb);
+    snprintf(sb.item_id, sizeof sb.item_id, "%s", z->cur.item_id); /* same slot */
+    rec_open(z, &sb, now);
+    z->rec_skipped = 1;
+}
+
+/* Request: "VERB [ARG]\nkey=value\n...text=REST". */
+static void handle(void *ud, char *req, kz_buf *out)
+{
+    kz_player *p = ud;
+    ops *o = p->ops;
+    kz_us now = o->now;
+    char *nl = strchr(req, '\n');
+    char *rest = nl ? nl + 1 : req + strlen(req);
+    if (nl)
+        *nl = 0;
+    char *arg = strchr(req, ' ');
+    if (arg)
+        *arg++ = 0;
+    const char *until_s = NULL, *text = NULL;
+    while (*rest) {
+        if (!strncmp(rest, "text=", 5)) {
+            text = rest + 5;
+            break;
+        }
+        char *e = strchr(rest, '\n');
+        if (e)
+            *e = 0;
+        if (!strncmp(rest, "until=", 6))
+            until_s = rest + 6;
+        if (!e)
+            break;
+        rest = e + 1;
+    }
+    if (!strcmp(req, "status")) {
+        cmd_status(p, o, now, out);
+    } else if (!strcmp(req, "interrupt")) {
+        cmd_interrupt(p, o, now, until_s, text, out);
+    } else if (!strcmp(req, "clear")) {
+        int was = p->intr.active;
+        kz_player_interrupt(p, NULL, 0, now);
+        intr_sync(p, o, now);
+        kz_buf_printf(out, "ok\n%s\n", was ? "interrupt cleared" : "no interrupt was on air");
+    } else if (!strcmp(req, "skip")) {
+        cmd_skip(p, o, now, out);
+    } else if (!strcmp(req, "reload")) {
+        if (kz_player_reload(p) == 0)
+            kz_buf_printf(out, "ok\nplaylists reloaded from %s\n", p->cfg.playlists);
+        else
+            kz_buf_printf(out, "error: the playlists have problems (see the log); the last good "
+                               "playlists stay on air\n");
+    } else if (!strcmp(req, "screenshot")) {
+        if (!arg || arg[0] != '/') {
+            kz_buf_printf(out, "error: screenshot needs an absolute file name\n");
+            return;
+        }
+        /* Draw the frame for now (the timeline is a function of time: the same frame the
+         * screen shows) and read it back before anything else touches the renderer. */
+        kz_player_draw(p, now);
+        p->frames--;
+        if (kz_player_screenshot(p, arg) == 0)
+            kz_buf_printf(out, "ok\n%s (%dx%d)\n", arg, p->out_w, p->out_h);
+        else
+            kz_buf_printf(out, "error: %s: cannot write the screenshot (see the log)\n", arg);
+    } else if (!strcmp(req, "ping")) {
+        kz_buf_printf(out, "ok\n");
+    } else {
+        kz_buf_printf(out, "error: unknown command '%.40s' (status, skip, reload, screenshot, "
+                           "interrupt, clear)\n", req);
+    }
+}
+
+/* ---- lifecycle -------------------------------------------------------------------------- */
+
+void kz_hook_open(kz_player *p)
+{
+    ops *o = calloc(1, sizeof *o);
+    if (!o) {
+        kz_log(LOG, KZ_LOG_ERROR, "out of memory: no proof of play, no control socket");
+        return;
+    }
+    p->ops = o;
+    o->ctl.fd = -1;
+    o->pop.fd = -1;
+    o->open_mono = kz_now_mono();
+    o->now = kz_clock_now(&p->clock);
+    if (p->cfg.logs[0] && kz_pop_open(&o->pop, p->cfg.logs, p->cfg.name) == 0)
+        o->pop_ok = 1;
+    char path[108];
+    if (kz_ctl_socket_path(&p->cfg, path, sizeof path))
+        kz_log(LOG, KZ_LOG_ERROR, "no path for the control socket ([paths] logs too long and "
+               "no $XDG_RUNTIME_DIR)");
+    else if (kz_ctl_listen(&o->ctl, path, handle, p) == 0)
+        o->ctl_ok = 1;
+    if (sd_watchdog_enabled(0, &o->wd_usec) <= 0)
+        o->wd_usec = 0;
+}
+
+void kz_hook_frame(kz_player *p, kz_us now)
+{
+    ops *o = p->ops;
+    if (!o)
+        return;
+    kz_us mono = kz_now_mono();
+    o->now = now;
+    /* more than two refresh intervals (60 Hz) between frames: at least one was dropped */
+    if (o->last_frame_mono && mono - o->last_frame_mono > 2 * KZ_US_PER_S / 60)
+        o->late_frames++;
+    o->last_frame_mono = mono;
+    intr_sync(p, o, now);
+    if (o->ctl_ok)
+        kz_ctl_poll(&o->ctl, mono);
+    if (o->pop_ok)
+        kz_pop_sync(&o->pop, mono, KZ_POP_SYNC_EVERY);
+    if (!o->ready_sent && p->frames >= 1) {
+        sd_notify(0, "READY=1\nSTATUS=on air");
+        o->ready_sent = 1;
+    }
+    if (o->wd_usec && (mono - o->wd_last) * 2 >= (kz_us)o->wd_usec) {
+        sd_notify(0, "WATCHDOG=1");
+        o->wd_last = mono;
+    }
+}
+
+void kz_hook_close(kz_player *p)
+{
+    ops *o = p->ops;
+    if (!o)
+        return;
+    kz_us now = kz_clock_now(&p->clock);
+    sd_notify(0, "STOPPING=1");
+    if (o->intr_active)
+        write_line(o, "main", &interrupt_info, o->intr_since, now, KZ_AIRED_INTERRUPTED);
+    o->intr_active = 0;
+    for (int i = 0; i < o->n_zones; i++) {
+        zone_state *z = &o->zones[i];
+        int oc = z->rec_skipped || now >= z->rec.slot_end ? KZ_AIRED_COMPLETED
+                                                          : KZ_AIRED_INTERRUPTED;
+        rec_close(o, z, now < z->rec.slot_end ? now : z->rec.slot_end, oc);
+    }
+    kz_ctl_close(&o->ctl);
+    kz_pop_close(&o->pop);
+    free(o);
+    p->ops = NULL;
+}
