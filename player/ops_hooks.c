@@ -14,6 +14,7 @@
 #include "log.h"
 #include "player.h"
 #include "pop.h"
+#include "report.h"
 #include "timeutil.h"
 
 #define LOG "ops"
@@ -87,11 +88,7 @@ static void slotinfo_from(const kz_player *p, const kz_slot *s, slotinfo *si)
         snprintf(si->playlist, sizeof si->playlist, "%.*s", (int)(slash - it->id), it->id);
     snprintf(si->item, sizeof si->item, "%s", slash ? slash + 1 : it->id);
     /* campaign: the item's own key, else its playlist's; read without marking it used. */
-    const kz_kv *kv = kz_params_find(&it->params, "campaign");
-    if (!kv && pl)
-        kv = kz_params_find(&pl->params, "campaign");
-    if (kv && kv->value)
-        snprintf(si->campaign, sizeof si->campaign, "%s", kv->value);
+    snprintf(si->campaign, sizeof si->campaign, "%s", kz_item_campaign(&p->model, it));
 }
 
 static zone_state *zone_get(ops *o, const char *name)
@@ -284,7 +281,8 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
         zone_state *z = &o->zones[i];
         if (!z->has_cur)
             continue;
-        fmt_time(z->rec_open ? z->air_start : z->cur.slot_start, b, sizeof b);
+        fmt_time(o->intr_active ? o->intr_since : z->rec_open ? z->air_start : z->cur.slot_start,
+                 b, sizeof b);
         fmt_time(z->cur.slot_end, c, sizeof c);
         const char *what = o->intr_active ? KZ_POP_INTERRUPT
                            : z->rec_skipped ? KZ_POP_STANDBY " (skipped)"
