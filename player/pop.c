@@ -235,7 +235,7 @@ static int open_day(kz_pop_writer *w, kz_us t)
         return -1;
     char path[4200];
     kz_pop_path(w->dir, t, path, sizeof path);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644); /* read: last byte */
     if (fd < 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: cannot open for appending: %s", path, strerror(errno));
         return -1;
