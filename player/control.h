@@ -62,4 +62,9 @@ void kz_ctl_close(kz_ctl_server *s);
  * caller). 0, or -1 with a reason in err. */
 int kz_ctl_request(const char *path, const char *request, char **answer, int timeout_ms,
                    char *err, size_t errlen);
+
+/* Run one control request against a running player (what the socket does; ops_hooks.c), at
+ * the player's instant of the last frame. The answer goes to out. */
+struct kz_player;
+void kz_ops_command(struct kz_player *p, char *request, kz_buf *out);
 #endif

@@ -383,8 +383,16 @@ static void cmd_skip(kz_player *p, ops *o, kz_us now, kz_buf *out)
 /* Request: "VERB [ARG]\nkey=value\n...text=REST". */
 static void handle(void *ud, char *req, kz_buf *out)
 {
-    kz_player *p = ud;
+    kz_ops_command(ud, req, out);
+}
+
+void kz_ops_command(kz_player *p, char *req, kz_buf *out)
+{
     ops *o = p->ops;
+    if (!o) {
+        kz_buf_printf(out, "error: the operations layer is not running\n");
+        return;
+    }
     kz_us now = o->now;
     char *nl = strchr(req, '\n');
     char *rest = nl ? nl + 1 : req + strlen(req);

@@ -69,11 +69,24 @@ static int put_field(char *out, size_t n, size_t *len, const char *s, int last)
     return 0;
 }
 
+/* ISO 8601 with microseconds when there are any: lines keep the exact instants. */
+static void fmt_us(kz_us t, char *out, size_t n)
+{
+    kz_us us = ((t % KZ_US_PER_S) + KZ_US_PER_S) % KZ_US_PER_S;
+    char whole[48];
+    kz_time_format(t - us, whole, sizeof whole);
+    if (!us || strlen(whole) < 19) {
+        snprintf(out, n, "%s", whole);
+        return;
+    }
+    snprintf(out, n, "%.19s.%06ld%s", whole, (long)us, whole + 19);
+}
+
 int kz_pop_format(const kz_pop_rec *r, char *out, size_t n)
 {
     char a[48], b[48], secs[32];
-    kz_time_format(r->start, a, sizeof a);
-    kz_time_format(r->end, b, sizeof b);
+    fmt_us(r->start, a, sizeof a);
+    fmt_us(r->end, b, sizeof b);
     snprintf(secs, sizeof secs, "%.3f", r->seconds);
     const char *fields[] = {r->id, a, b, secs, r->zone[0] ? r->zone : "main",
                             r->playlist[0] ? r->playlist : "-", r->item,
