@@ -500,7 +500,7 @@ void kz_hook_frame(kz_player *p, kz_us now)
         sd_notify(0, "READY=1\nSTATUS=on air");
         o->ready_sent = 1;
     }
-    if (o->wd_usec && (mono - o->wd_last) * 2 >= (kz_us)o->wd_usec) {
+    if (o->wd_usec && o->ready_sent && (mono - o->wd_last) * 2 >= (kz_us)o->wd_usec) {
         sd_notify(0, "WATCHDOG=1");
         o->wd_last = mono;
     }
