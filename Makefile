@@ -15,7 +15,8 @@ BUILD   ?= build
 SAN     ?= 0
 CC      ?= cc
 # libsystemd: sd_notify / watchdog for the systemd unit (player/ops_hooks.c, docs/operations.md)
-PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd
+# libmosquitto: the fleet client over MQTT (player/fleet.c, docs/fleet.md)
+PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation

@@ -11,6 +11,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "control.h"
+#include "fleet.h"
 #include "log.h"
 #include "player.h"
 #include "pop.h"
@@ -56,6 +57,7 @@ typedef struct ops {
     kz_us last_frame_mono, open_mono;
     long late_frames;
     kz_us now; /* the player's clock at the last frame */
+    kz_fleet *fleet; /* [fleet]: the MQTT client, or NULL (fleet.c) */
 } ops;
 
 static int accelerated(const kz_player *p)
@@ -120,6 +122,12 @@ static void write_line(ops *o, const char *zone, const slotinfo *si, kz_us start
     snprintf(r.campaign, sizeof r.campaign, "%s", si->campaign);
     r.outcome = outcome;
     kz_pop_write(&o->pop, &r);
+    if (o->fleet) { /* the same line, with its id, to the broker (spooled until PUBACK) */
+        char line[2048];
+        int n = kz_pop_format(&r, line, sizeof line);
+        if (n > 0)
+            kz_fleet_pop(o->fleet, line, (size_t)n);
+    }
 }
 
 static void rec_close(ops *o, zone_state *z, kz_us end, int outcome)
@@ -305,6 +313,8 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
     }
     kz_buf_printf(out, "proof of play %s (%ld lines, %ld errors)\n",
                   o->pop_ok ? o->pop.dir : "off", o->pop.lines, o->pop.errors);
+    if (o->fleet)
+        kz_fleet_describe(o->fleet, out);
     const char *errs[8];
     int n = kz_log_recent_errors(errs, 8);
     kz_buf_printf(out, "errors %d logged", kz_log_count(KZ_LOG_ERROR));
@@ -478,6 +488,46 @@ void kz_hook_open(kz_player *p)
         o->ctl_ok = 1;
     if (sd_watchdog_enabled(0, &o->wd_usec) <= 0)
         o->wd_usec = 0;
+    if (p->cfg.fleet.enabled)
+        o->fleet = kz_fleet_start(&p->cfg.fleet,
+                                  p->cfg.fleet.screen[0] ? p->cfg.fleet.screen : p->cfg.name,
+                                  p->cfg.logs[0] ? p->cfg.logs : NULL);
+}
+
+/* What is on air, for the fleet's heartbeat: one JSON object. */
+void kz_ops_heartbeat_json(kz_player *p, kz_buf *out)
+{
+    ops *o = p->ops;
+    char a[48], b[48];
+    fmt_time(o ? o->now : kz_clock_now(&p->clock), a, sizeof a);
+    kz_buf_printf(out, "{\"screen\":");
+    kz_fleet_json_str(out, p->cfg.fleet.screen[0] ? p->cfg.fleet.screen : p->cfg.name);
+    kz_buf_printf(out, ",\"now\":\"%s\",\"uptime\":%.0f,\"frames\":%ld,\"errors\":%d", a,
+                  (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S, p->frames,
+                  kz_log_count(KZ_LOG_ERROR));
+    kz_buf_printf(out, ",\"interrupt\":");
+    if (p->intr.active)
+        kz_fleet_json_str(out, p->intr.text);
+    else
+        kz_buf_printf(out, "null");
+    kz_buf_printf(out, ",\"zones\":[");
+    int first = 1;
+    for (int i = 0; o && i < o->n_zones; i++) {
+        zone_state *z = &o->zones[i];
+        if (!z->has_cur)
+            continue;
+        fmt_time(z->cur.slot_start, a, sizeof a);
+        fmt_time(z->cur.slot_end, b, sizeof b);
+        kz_buf_printf(out, "%s{\"zone\":", first ? "" : ",");
+        first = 0;
+        kz_fleet_json_str(out, z->name);
+        kz_buf_printf(out, ",\"item\":");
+        kz_fleet_json_str(out, z->rec_skipped ? "-/" KZ_POP_STANDBY : z->cur.item_id);
+        kz_buf_printf(out, ",\"campaign\":");
+        kz_fleet_json_str(out, z->cur.campaign);
+        kz_buf_printf(out, ",\"start\":\"%s\",\"end\":\"%s\"}", a, b);
+    }
+    kz_buf_printf(out, "]}");
 }
 
 void kz_hook_frame(kz_player *p, kz_us now)
@@ -496,6 +546,17 @@ void kz_hook_frame(kz_player *p, kz_us now)
         kz_ctl_poll(&o->ctl, mono);
     if (o->pop_ok)
         kz_pop_sync(&o->pop, mono, KZ_POP_SYNC_EVERY);
+    if (o->fleet) {
+        /* Commands from the broker run here, with the control socket's handler. */
+        kz_fleet_poll(o->fleet, handle, p, 4, mono);
+        if (kz_fleet_heartbeat_due(o->fleet, mono)) {
+            kz_buf hb = {0};
+            kz_ops_heartbeat_json(p, &hb);
+            if (hb.s)
+                kz_fleet_publish(o->fleet, "heartbeat", hb.s, hb.len, 0, 0);
+            kz_buf_free(&hb);
+        }
+    }
     if (!o->ready_sent && p->frames >= 1) {
         sd_notify(0, "READY=1\nSTATUS=on air");
         o->ready_sent = 1;
@@ -524,6 +585,7 @@ void kz_hook_close(kz_player *p)
     }
     kz_ctl_close(&o->ctl);
     kz_pop_close(&o->pop);
+    kz_fleet_stop(o->fleet, 2000); /* the last lines and "offline", for up to 2 s */
     free(o);
     p->ops = NULL;
 }
