@@ -451,7 +451,6 @@ int kz_spool_open(kz_spool *s, const char *path)
     while ((len = getline(&line, &cap, f)) > 0) {
         if (line[len - 1] != '\n') {
             torn = 1;
-            off += len;
             break;
         }
         if (!strncmp(line, "#ack\t", 5)) {
@@ -474,9 +473,10 @@ int kz_spool_open(kz_spool *s, const char *path)
     fclose(f);
     s->size = off;
     if (torn) {
+        /* The spool is ours alone: cut the partial record off. */
         kz_log(LOG, KZ_LOG_WARN, "%s: the last line was cut short (power cut?); ignored", path);
-        if (write_all(s->fd, "\n", 1) == 0)
-            s->size++;
+        if (ftruncate(s->fd, off))
+            kz_log(LOG, KZ_LOG_WARN, "%s: cannot truncate: %s", path, strerror(errno));
     }
     if (bad)
         kz_log(LOG, KZ_LOG_WARN, "%s: %d acknowledgement records point at no line; ignored",
@@ -498,10 +498,9 @@ int kz_spool_append(kz_spool *s, const char *line, size_t len)
     if (len > INT_MAX / 2)
         return -1;
     if (write_all(s->fd, line, len)) {
-        /* A partial write leaves a torn line: start the next record on a fresh line. */
-        struct stat st;
-        if (fstat(s->fd, &st) == 0 && st.st_size > s->size && write_all(s->fd, "\n", 1) == 0)
-            s->size = st.st_size + 1;
+        /* A partial write (disk full) leaves a torn record: cut it off. */
+        if (ftruncate(s->fd, s->size))
+            kz_log(LOG, KZ_LOG_WARN, "%s: cannot truncate: %s", s->path, strerror(errno));
         return -1;
     }
     if (spool_push(s, s->size, (int)len))

@@ -76,8 +76,8 @@ void kz_fleet_request_id(const char *req, char *out, size_t n);
  * A proof-of-play line (pop.h, its id is the first field) is a pending entry; "#ack\tOFFSET"
  * marks the entry that starts at byte OFFSET as delivered. When every entry is delivered the
  * file is truncated; when delivered entries make up most of a large file it is rewritten with
- * only the pending ones (temporary file + rename). A torn last line is ignored on reading
- * and the next record starts on a fresh line. */
+ * only the pending ones (temporary file + rename). A torn last record (power cut while
+ * writing) is cut off when the spool is opened. */
 typedef struct kz_spool_entry {
     off_t off;      /* where the line starts in the file */
     int len;        /* with its '\n' */
