@@ -90,6 +90,11 @@ $(BUILD)/tools/imgcmp: tests/golden/imgcmp.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+# The fleet benchmark's simulated screens (tools/bench-fleet.sh): the real player/fleet.c.
+$(BUILD)/tools/fleet-sim: tools/fleet-sim.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 ASAN := build/asan
 SANENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \

@@ -753,6 +753,8 @@ kz_fleet *kz_fleet_start(const kz_fleet_config *cfg, const char *screen, const c
         goto fail;
     }
     mosquitto_int_option(f->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    /* Small packets (commands, replies) go out at once instead of waiting for Nagle. */
+    mosquitto_int_option(f->m, MOSQ_OPT_TCP_NODELAY, 1);
     mosquitto_connect_callback_set(f->m, on_connect);
     mosquitto_disconnect_callback_set(f->m, on_disconnect);
     mosquitto_message_callback_set(f->m, on_message);

@@ -25,6 +25,7 @@ broker_start() {
         echo "persistence_location $tmp/mosq/"
         echo "log_dest file $tmp/mosq.log"
         echo "max_queued_messages 0"
+        echo "set_tcp_nodelay true"
         printf '%s\n' "${1:-allow_anonymous true}"
     } >"$tmp/mosq.conf"
     "$MOSQ" -c "$tmp/mosq.conf" >>"$tmp/mosq.out" 2>&1 &
