@@ -901,9 +901,11 @@ void kz_fleet_poll(kz_fleet *f, kz_fleet_cmd_fn fn, void *ud, int max_cmds, kz_u
     }
     int acks_local[256];
     size_t n_acks = f->n_acks < 256 ? f->n_acks : 256;
-    memcpy(acks_local, f->acks, n_acks * sizeof(int));
-    memmove(f->acks, f->acks + n_acks, (f->n_acks - n_acks) * sizeof(int));
-    f->n_acks -= n_acks;
+    if (n_acks) {
+        memcpy(acks_local, f->acks, n_acks * sizeof(int));
+        memmove(f->acks, f->acks + n_acks, (f->n_acks - n_acks) * sizeof(int));
+        f->n_acks -= n_acks;
+    }
     int connected = f->connected, gen = f->conn_gen;
     long dropped = f->in_dropped;
     f->in_dropped = 0;
