@@ -33,6 +33,9 @@ int kz_report_parse_by(const char *s)
 
 const char *kz_item_campaign(const kz_model *m, const kz_item *it)
 {
+    kz_sched_info in;
+    if (kz_schedule_info(m, it, &in) == 0)
+        return in.campaign ? in.campaign : "";
     const kz_kv *kv = kz_params_find(&it->params, "campaign");
     if (!kv && it->playlist >= 0 && (size_t)it->playlist < m->n_playlists)
         kv = kz_params_find(&m->playlists[it->playlist].params, "campaign");
