@@ -263,14 +263,16 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
     if (r->off_air_s < 0)
         r->off_air_s = 0;
     /* planned: walk the same schedule over the range */
-    if (plan && to > from) {
+    int n_zones = plan ? kz_schedule_zone_count(plan) : 0;
+    for (int zone = 0; plan && to > from && zone < (n_zones > 0 ? n_zones : 1); zone++) {
         r->has_plan = 1;
         kz_slot s, nx;
-        kz_schedule_at(plan, from, &s);
+        kz_schedule_zone_at(plan, zone, from, &s);
         for (long k = 0; k < KZ_PLAN_MAX_SLOTS && s.start < to; k++) {
             double ov = overlap(s.start, s.end, from, to);
             if (!s.item) {
-                r->planned_standby_s += ov;
+                if (zone == 0) /* the main zone's standby slide */
+                    r->planned_standby_s += ov;
             } else {
                 const kz_item *it = s.item;
                 const char *camp = kz_item_campaign(plan, it);
@@ -287,7 +289,8 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
                 row->planned_airtime += ov;
                 c->planned += ov;
             }
-            if (kz_schedule_next(plan, &s, &nx) || nx.end <= nx.start || nx.start < s.end)
+            if (kz_schedule_zone_next(plan, zone, &s, &nx) || nx.end <= nx.start ||
+                nx.start < s.end)
                 break;
             s = nx;
         }
