@@ -220,7 +220,7 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
         kz_report_cell *c = cell_get(r, at, x->campaign);
         if (!row || !c)
             return -1;
-        if (x->start >= from && x->start < to) {
+        if (ov > 0 || (x->start >= from && x->start < to)) { /* any part in the range */
             row->plays++;
             row->completed += x->outcome == KZ_AIRED_COMPLETED;
         }
@@ -285,7 +285,7 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
                 kz_report_cell *c = cell_get(r, at, camp);
                 if (!row || !c)
                     return -1;
-                row->planned_plays += s.start >= from;
+                row->planned_plays += ov > 0; /* like aired lines: any part in range */
                 row->planned_airtime += ov;
                 c->planned += ov;
             }

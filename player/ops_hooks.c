@@ -107,8 +107,8 @@ static zone_state *zone_get(ops *o, const char *name)
 static void write_line(ops *o, const char *zone, const slotinfo *si, kz_us start, kz_us end,
                        int outcome)
 {
-    if (!o->pop_ok || end <= start)
-        return; /* nothing was shown */
+    if (!o->pop_ok || end < start || (end == start && outcome != KZ_AIRED_FAILED))
+        return; /* nothing was shown (a failure is recorded even when nothing was) */
     kz_pop_rec r;
     memset(&r, 0, sizeof r);
     r.start = start;
@@ -128,6 +128,8 @@ static void rec_close(ops *o, zone_state *z, kz_us end, int outcome)
         return;
     if (end < z->air_start)
         end = z->air_start;
+    if (z->rec.kind != KZ_POP_ITEM && outcome == KZ_AIRED_FAILED)
+        outcome = KZ_AIRED_COMPLETED;
     write_line(o, z->name, &z->rec, z->air_start, end, outcome);
     z->rec_open = 0;
     z->rec_skipped = 0;
