@@ -20,8 +20,7 @@ PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsys
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
-CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -g -fPIC \
-               -DKZ_VERSION='"$(VERSION)"'
+CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -I$(BUILD) -g -fPIC
 ifeq ($(SAN),1)
 CFLAGS_OPT  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
@@ -65,6 +64,14 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The version is written to a header only when it changes, so only main.o rebuilds.
+$(BUILD)/obj/player/main.o: $(BUILD)/kz_version.h
+$(BUILD)/kz_version.h: FORCE
+	@mkdir -p $(dir $@)
+	@v='#define KZ_VERSION "$(VERSION)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/kizuna: $(PLAYER_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -102,12 +109,17 @@ SANENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
           SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
 
 # make check: everything below runs on the sanitizer build in build/asan.
+# Each suite adds "passed failed" to $(KZ_RESULTS); the last line sums them up.
+KZ_RESULTS := $(CURDIR)/build/check-results
+export KZ_RESULTS
 check: deps
+	@rm -f $(KZ_RESULTS)
 	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 test-binaries
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 unit golden integration
-	@$(MAKE) --no-print-directory fuzz-smoke
-	@echo "make check: all tests passed"
+	@$(MAKE) --no-print-directory -k BUILD=$(ASAN) SAN=1 unit golden integration; \
+	 rc=$$?; $(MAKE) --no-print-directory fuzz-smoke || rc=1; \
+	 awk '{p += $$1; f += $$2} END {printf "check: %d passed, %d failed\n", p, f}' $(KZ_RESULTS); \
+	 exit $$rc
 
 .PHONY: test-binaries
 test-binaries: all $(TESTS) $(TEST_PLUGINS) $(TOOLS)
@@ -134,8 +146,10 @@ fuzz-build: $(FUZZ_BINS)
 fuzz-smoke: fuzz-build
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	  echo "fuzz: $$n for 20 s"; \
-	  $$f -max_total_time=20 -print_final_stats=0 -close_fd_mask=3 -artifact_prefix=build/fuzz/ build/fuzz/corpus-$$n tests/fuzz/corpus \
-	     >build/fuzz/$$n.log 2>&1 || { tail -n 40 build/fuzz/$$n.log; exit 1; }; done
+	  if $$f -max_total_time=20 -print_final_stats=0 -close_fd_mask=3 -artifact_prefix=build/fuzz/ \
+	       build/fuzz/corpus-$$n tests/fuzz/corpus >build/fuzz/$$n.log 2>&1; then \
+	    echo "1 0" >>$(KZ_RESULTS); \
+	  else tail -n 40 build/fuzz/$$n.log; echo "0 1" >>$(KZ_RESULTS); exit 1; fi; done
 fuzz: fuzz-build
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ build/fuzz/corpus-$$n tests/fuzz/corpus || exit 1; done

@@ -11,7 +11,7 @@
 #include "timeutil.h"
 
 enum { OPT_CONFIG = 1000, OPT_CLOCK, OPT_SPEED, OPT_EXIT_AFTER, OPT_SIZE, OPT_WINDOWED, OPT_AT,
-       OPT_OUT, OPT_FORMAT, OPT_AIRED, OPT_VERBOSE, OPT_QUIET };
+       OPT_OUT, OPT_FORMAT, OPT_AIRED, OPT_VERBOSE, OPT_QUIET, OPT_DISPLAY };
 
 static const struct option long_opts[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
@@ -26,6 +26,7 @@ static const struct option long_opts[] = {
     {"aired", required_argument, NULL, OPT_AIRED},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"display", required_argument, NULL, OPT_DISPLAY},
     {0, 0, 0, 0},
 };
 
@@ -79,6 +80,15 @@ static int parse_args(int argc, char **argv, args *a, const char *allowed)
         case OPT_OUT: a->out = optarg; break;
         case OPT_FORMAT: a->format = optarg; break;
         case OPT_AIRED: a->aired = optarg; break;
+        case OPT_DISPLAY: {
+            long d;
+            if (kz_parse_long(optarg, &d) || d < 0 || d > 15) {
+                fprintf(stderr, "kizuna: --display %s: expected 0 to 15\n", optarg);
+                return 2;
+            }
+            a->o.display = (int)d + 1;
+            break;
+        }
         case OPT_VERBOSE: kz_log_set_level(KZ_LOG_DEBUG); break;
         case OPT_QUIET: kz_log_set_level(KZ_LOG_ERROR); break;
         }
@@ -104,7 +114,7 @@ int kz_cmd_run(int argc, char **argv)
 {
     args a;
     int rc = parse_args(argc, argv, &a, "config clock speed exit-after size windowed aired "
-                                        "verbose quiet");
+                                        "display verbose quiet");
     if (rc)
         return rc;
     kz_player p;
@@ -154,8 +164,12 @@ int kz_cmd_render(int argc, char **argv)
     if (!rc) {
         char t[40];
         kz_time_format(at, t, sizeof t);
-        printf("%s: %dx%d at %s: %s\n", a.out, p.out_w, p.out_h, t,
-               p.cur.item ? p.cur.item->id : "standby (nothing eligible)");
+        printf("%s: %dx%d at %s, layout %s:", a.out, p.out_w, p.out_h, t,
+               p.layout ? p.layout->name : "?");
+        for (int i = 0; i < p.n_zones; i++)
+            printf(" %s=%s", p.zones[i].def->name,
+                   p.zones[i].cur.item ? p.zones[i].cur.item->id : "standby");
+        printf("\n");
     }
     kz_player_close(&p);
     return rc;
@@ -180,9 +194,7 @@ int kz_cmd_check(int argc, char **argv)
     a.o.headless = 1;
     if ((rc = kz_player_open(&p, &a.o)))
         return rc;
-    /* Deep checks: the plugins' own check() (media decode, QR fits, ...). */
-    for (size_t i = 0; i < p.model.n_items; i++)
-        (void)i;
+    /* Deep checks: attach again with the plugins' own check() (media decode, QR fits, ...). */
     kz_host_detach(&p.model);
     kz_host_attach(&p.model, &p.env, 1);
     if (kz_check_schedule)

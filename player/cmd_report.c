@@ -33,6 +33,9 @@ int kz_report_parse_by(const char *s)
 
 const char *kz_item_campaign(const kz_model *m, const kz_item *it)
 {
+    kz_sched_info in;
+    if (kz_schedule_info(m, it, &in) == 0)
+        return in.campaign ? in.campaign : "";
     const kz_kv *kv = kz_params_find(&it->params, "campaign");
     if (!kv && it->playlist >= 0 && (size_t)it->playlist < m->n_playlists)
         kv = kz_params_find(&m->playlists[it->playlist].params, "campaign");
@@ -217,7 +220,7 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
         kz_report_cell *c = cell_get(r, at, x->campaign);
         if (!row || !c)
             return -1;
-        if (x->start >= from && x->start < to) {
+        if (ov > 0 || (x->start >= from && x->start < to)) { /* any part in the range */
             row->plays++;
             row->completed += x->outcome == KZ_AIRED_COMPLETED;
         }
@@ -260,14 +263,16 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
     if (r->off_air_s < 0)
         r->off_air_s = 0;
     /* planned: walk the same schedule over the range */
-    if (plan && to > from) {
+    int n_zones = plan ? kz_schedule_zone_count(plan) : 0;
+    for (int zone = 0; plan && to > from && zone < (n_zones > 0 ? n_zones : 1); zone++) {
         r->has_plan = 1;
         kz_slot s, nx;
-        kz_schedule_at(plan, from, &s);
+        kz_schedule_zone_at(plan, zone, from, &s);
         for (long k = 0; k < KZ_PLAN_MAX_SLOTS && s.start < to; k++) {
             double ov = overlap(s.start, s.end, from, to);
             if (!s.item) {
-                r->planned_standby_s += ov;
+                if (zone == 0) /* the main zone's standby slide */
+                    r->planned_standby_s += ov;
             } else {
                 const kz_item *it = s.item;
                 const char *camp = kz_item_campaign(plan, it);
@@ -280,11 +285,12 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
                 kz_report_cell *c = cell_get(r, at, camp);
                 if (!row || !c)
                     return -1;
-                row->planned_plays += s.start >= from;
+                row->planned_plays += ov > 0; /* like aired lines: any part in range */
                 row->planned_airtime += ov;
                 c->planned += ov;
             }
-            if (kz_schedule_next(plan, &s, &nx) || nx.end <= nx.start || nx.start < s.end)
+            if (kz_schedule_zone_next(plan, zone, &s, &nx) || nx.end <= nx.start ||
+                nx.start < s.end)
                 break;
             s = nx;
         }

@@ -20,6 +20,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     c->fullscreen = 1;
     c->vsync = 1;
     c->renderer = KZ_RENDER_AUTO;
+    c->wall_cols = c->wall_rows = 1;
     const char *b = base_dir ? base_dir : ".";
     snprintf(c->plugins, sizeof c->plugins, "%s/../build/plugins", b);
     snprintf(c->playlists, sizeof c->playlists, "%s", b);
@@ -82,6 +83,57 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
                 bad(x, line, sec, key, "expected 0, 90, 180 or 270", val);
             else
                 c->rotation = (int)r;
+        } else if (!strcmp(key, "overscan")) {
+            double v;
+            char *end;
+            v = strtod(val, &end);
+            while (*end == ' ')
+                end++;
+            if (end != val && !strcmp(end, "%") && v >= 0 && v <= 20) {
+                c->overscan = v;
+                c->overscan_is_px = 0;
+            } else if (end != val && (!strcmp(end, "px") || !*end) && v >= 0 && v <= 500) {
+                c->overscan_px = (int)v;
+                c->overscan_is_px = 1;
+            } else {
+                bad(x, line, sec, key, "expected a margin such as 2.5% (up to 20%) or 24px", val);
+            }
+        } else if (!strcmp(key, "wall")) {
+            char *end;
+            long cols = strtol(val, &end, 10), rows = 0;
+            if (*end == 'x' || *end == 'X')
+                rows = strtol(end + 1, &end, 10);
+            if (*end || cols < 1 || rows < 1 || cols > 16 || rows > 16) {
+                bad(x, line, sec, key, "expected COLSxROWS, e.g. 2x1 (up to 16x16)", val);
+            } else {
+                c->wall_cols = (int)cols;
+                c->wall_rows = (int)rows;
+            }
+        } else if (!strcmp(key, "tile")) {
+            char *end;
+            long col = strtol(val, &end, 10), row = -1;
+            if (*end == ',')
+                row = strtol(end + 1, &end, 10);
+            if (*end || col < 0 || row < 0 || col > 15 || row > 15) {
+                bad(x, line, sec, key, "expected COL,ROW from 0, e.g. 1,0", val);
+            } else {
+                c->tile_col = (int)col;
+                c->tile_row = (int)row;
+            }
+        } else if (!strcmp(key, "bezel")) {
+            char *end;
+            long v = strtol(val, &end, 10);
+            if (end == val || (strcmp(end, "px") && *end) || v < 0 || v > 1000)
+                bad(x, line, sec, key, "expected the hidden width between tiles in pixels, "
+                    "e.g. 40px", val);
+            else
+                c->bezel_px = (int)v;
+        } else if (!strcmp(key, "display")) {
+            long d;
+            if (kz_parse_long(val, &d) || d < 0 || d > 15)
+                bad(x, line, sec, key, "expected a display number from 0 to 15", val);
+            else
+                c->display_index = (int)d;
         } else if (!strcmp(key, "renderer")) {
             int e;
             if (kz_parse_enum(val, "auto|software|opengl|opengles2", &e))
@@ -89,8 +141,9 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
             else
                 c->renderer = e;
         } else {
-            bad(x, line, sec, key, "unknown key (size, fullscreen, rotation, renderer, vsync)",
-                val);
+            bad(x, line, sec, key,
+                "unknown key (size, fullscreen, rotation, overscan, display, wall, tile, bezel, "
+                "renderer, vsync)", val);
         }
     } else if (!strcmp(sec, "paths")) {
         if (!*val)
@@ -129,6 +182,18 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
     }
 }
 
+/* Checks across keys, once everything is read. */
+static void check_all(ctx *x)
+{
+    kz_config *c = x->c;
+    if (c->tile_col >= c->wall_cols || c->tile_row >= c->wall_rows) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s: [display] tile = %d,%d is outside the %dx%d wall; using "
+               "0,0", x->file, c->tile_col, c->tile_row, c->wall_cols, c->wall_rows);
+        c->tile_col = c->tile_row = 0;
+        x->errors++;
+    }
+}
+
 static void resolve_all(kz_config *c)
 {
     char tmp[PATH_MAX];
@@ -148,6 +213,7 @@ int kz_config_load_string(kz_config *c, const char *text, const char *name, cons
                rc);
         x.errors++;
     }
+    check_all(&x);
     return x.errors;
 }
 
@@ -172,6 +238,7 @@ int kz_config_load(kz_config *c, const char *path)
                rc);
         x.errors++;
     }
+    check_all(&x);
     resolve_all(c);
     char why[300];
     if (kz_fleet_config_check(&c->fleet, why, sizeof why)) {

@@ -17,6 +17,13 @@ typedef struct kz_config {
     int rotation;        /* 0, 90, 180, 270 (clockwise) */
     int renderer;        /* enum kz_renderer_hint */
     int vsync;           /* default yes */
+    double overscan;     /* margin on every side, percent of the output (0..20) */
+    int overscan_px;     /* or in pixels when overscan_is_px */
+    int overscan_is_px;
+    int display_index;   /* which display the window opens on (kizuna run --display N) */
+    int wall_cols, wall_rows; /* video wall: this screen is one tile of COLSxROWS (1x1 = none) */
+    int tile_col, tile_row;   /* which tile, from 0,0 at the top left */
+    int bezel_px;        /* hidden pixels between neighbouring tiles (bezel compensation) */
     /* [paths], absolute after loading */
     char plugins[PATH_MAX];
     char playlists[PATH_MAX];

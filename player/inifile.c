@@ -16,6 +16,7 @@ typedef struct reader {
     size_t rest_len;
     kz_ini_handler h;
     void *user;
+    int flags;
 } reader;
 
 /* Largest n <= max such that cutting s at n splits neither a UTF-8 sequence nor a run of
@@ -69,8 +70,16 @@ static char *read_line(char *str, int num, void *stream)
         len = n;
     }
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '[')
+        if (s[i] == '[') {
             r->section_line = r->line;
+            const char *close = memchr(s + i, ']', len - i);
+            if ((r->flags & KZ_INI_SECTIONS) && close && close - (s + i) < 256) {
+                char name[256];
+                memcpy(name, s + i + 1, (size_t)(close - (s + i) - 1));
+                name[close - (s + i) - 1] = 0;
+                r->h(r->user, name, r->line, NULL, NULL, r->line);
+            }
+        }
         if (s[i] != ' ' && s[i] != '\t')
             break;
     }
@@ -87,13 +96,24 @@ static int on_key(void *user, const char *section, const char *name, const char 
     return 1;
 }
 
-int kz_ini_parse_string(const char *text, size_t len, kz_ini_handler h, void *user)
+int kz_ini_parse_string_ex(const char *text, size_t len, kz_ini_handler h, void *user,
+                           int flags)
 {
-    reader r = {.data = text, .len = len, .h = h, .user = user};
+    reader r = {.data = text, .len = len, .h = h, .user = user, .flags = flags};
     return ini_parse_stream(read_line, &r, on_key, &r);
 }
 
+int kz_ini_parse_string(const char *text, size_t len, kz_ini_handler h, void *user)
+{
+    return kz_ini_parse_string_ex(text, len, h, user, 0);
+}
+
 int kz_ini_parse_file(const char *path, kz_ini_handler h, void *user)
+{
+    return kz_ini_parse_file_ex(path, h, user, 0);
+}
+
+int kz_ini_parse_file_ex(const char *path, kz_ini_handler h, void *user, int flags)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -121,7 +141,7 @@ int kz_ini_parse_file(const char *path, kz_ini_handler h, void *user)
         errno = err ? EIO : ENOMEM;
         return -1;
     }
-    int rc = kz_ini_parse_string(buf, len, h, user);
+    int rc = kz_ini_parse_string_ex(buf, len, h, user, flags);
     free(buf);
     return rc;
 }

@@ -14,6 +14,13 @@ typedef void (*kz_ini_handler)(void *user, const char *section, int section_line
 int kz_ini_parse_file(const char *path, kz_ini_handler h, void *user);
 int kz_ini_parse_string(const char *text, size_t len, kz_ini_handler h, void *user);
 
+/* The same, and h is also called with key = value = NULL for every [section] header, so that
+ * sections without keys are seen (inih itself only reports keys). */
+#define KZ_INI_SECTIONS 1
+int kz_ini_parse_file_ex(const char *path, kz_ini_handler h, void *user, int flags);
+int kz_ini_parse_string_ex(const char *text, size_t len, kz_ini_handler h, void *user,
+                           int flags);
+
 /* Marker put in front of the second and later pieces of an over-long physical line: the
  * piece continues the value without a line break. */
 #define KZ_INI_JOIN '\x01'

@@ -5,11 +5,9 @@
 #include <libavutil/log.h>
 
 #include "commands.h"
+#include "kz_version.h"
 #include "log.h"
 
-#ifndef KZ_VERSION
-#define KZ_VERSION "0.1"
-#endif
 
 /* Commands that arrive with later parts of the player: absent ones say so. */
 __attribute__((weak)) int kz_cmd_play(int argc, char **argv);
@@ -41,7 +39,7 @@ int main(int argc, char **argv)
     const cmd cmds[] = {
         {"run", kz_cmd_run,
          "run    [--config F] [--clock TIME] [--speed N] [--exit-after S] [--size WxH] "
-         "[--windowed] [--aired F]"},
+         "[--windowed] [--display N] [--aired F]"},
         {"render", kz_cmd_render, "render [--config F] --at TIME --out F.png [--size WxH]"},
         {"check", kz_cmd_check, "check  [--config F] [--format text|json]"},
         {"play", kz_cmd_play, "play   FILE... [--size WxH] [--loop] [--stats]"},

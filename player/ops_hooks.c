@@ -109,8 +109,8 @@ static zone_state *zone_get(ops *o, const char *name)
 static void write_line(ops *o, const char *zone, const slotinfo *si, kz_us start, kz_us end,
                        int outcome)
 {
-    if (!o->pop_ok || end <= start)
-        return; /* nothing was shown */
+    if (!o->pop_ok || end < start || (end == start && outcome != KZ_AIRED_FAILED))
+        return; /* nothing was shown (a failure is recorded even when nothing was) */
     kz_pop_rec r;
     memset(&r, 0, sizeof r);
     r.start = start;
@@ -136,6 +136,8 @@ static void rec_close(ops *o, zone_state *z, kz_us end, int outcome)
         return;
     if (end < z->air_start)
         end = z->air_start;
+    if (z->rec.kind != KZ_POP_ITEM && outcome == KZ_AIRED_FAILED)
+        outcome = KZ_AIRED_COMPLETED;
     write_line(o, z->name, &z->rec, z->air_start, end, outcome);
     z->rec_open = 0;
     z->rec_skipped = 0;
@@ -220,11 +222,12 @@ void kz_hook_slot(kz_player *p, const char *zone, const kz_slot *ended, int outc
         rec_close(o, z, end, oc);
         prev_end = end;
         /* Accelerated clock: the slots between two frames aired on the simulated screen. */
-        if (accelerated(p) && !strcmp(z->name, "main") && end == ended->end &&
-            started->start > ended->end && same_slot(&ei, &z->rec)) {
+        int zi = kz_schedule_zone_find(&p->model, z->name);
+        if (accelerated(p) && zi >= 0 && end == ended->end && started->start > ended->end &&
+            same_slot(&ei, &z->rec)) {
             kz_slot s = *ended, nx;
             for (int k = 0; k < KZ_FILL_MAX; k++) {
-                if (kz_schedule_next(&p->model, &s, &nx) || nx.start >= started->start ||
+                if (kz_schedule_zone_next(&p->model, zi, &s, &nx) || nx.start >= started->start ||
                     nx.end <= nx.start)
                     break;
                 slotinfo ni;
@@ -285,21 +288,24 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
                   p->slot_failures);
     long rss = rss_kib();
     kz_buf_printf(out, "memory %.1f MiB\nfds %d\n", rss < 0 ? -1.0 : rss / 1024.0, count_fds());
-    for (int i = 0; i < o->n_zones; i++) {
-        zone_state *z = &o->zones[i];
-        if (!z->has_cur)
-            continue;
-        fmt_time(o->intr_active ? o->intr_since : z->rec_open ? z->air_start : z->cur.slot_start,
-                 b, sizeof b);
-        fmt_time(z->cur.slot_end, c, sizeof c);
-        const char *what = o->intr_active ? KZ_POP_INTERRUPT
+    for (int i = 0; i < p->n_zones; i++) {
+        const kz_zone_state *ps = &p->zones[i];
+        const char *name = ps->def ? ps->def->name : "main";
+        zone_state *z = zone_get(o, name);
+        kz_us since = o->intr_active ? o->intr_since
+                      : z->rec_open  ? z->air_start
+                                     : ps->cur.start;
+        fmt_time(since, b, sizeof b);
+        fmt_time(ps->cur.end, c, sizeof c);
+        const char *what = o->intr_active   ? KZ_POP_INTERRUPT
                            : z->rec_skipped ? KZ_POP_STANDBY " (skipped)"
-                                            : z->cur.item_id;
-        kz_buf_printf(out, "zone %s: %s since %s, next change %s", z->name, what, b, c);
-        if (!strcmp(z->name, "main") && p->next.item && !o->intr_active)
-            kz_buf_printf(out, " (%s)", p->next.item->id);
-        if (z->cur.campaign[0])
-            kz_buf_printf(out, ", campaign %s", z->cur.campaign);
+                           : ps->cur.item   ? ps->cur.item->id
+                                            : KZ_POP_STANDBY;
+        kz_buf_printf(out, "zone %s: %s since %s, next change %s", name, what, b, c);
+        if (!o->intr_active)
+            kz_buf_printf(out, " (%s)", ps->next.item ? ps->next.item->id : KZ_POP_STANDBY);
+        if (ps->cur.item && *kz_item_campaign(&p->model, ps->cur.item))
+            kz_buf_printf(out, ", campaign %s", kz_item_campaign(&p->model, ps->cur.item));
         kz_buf_printf(out, "\n");
     }
     if (p->intr.active) {
@@ -362,29 +368,39 @@ static void cmd_interrupt(kz_player *p, ops *o, kz_us now, const char *until_s,
     kz_buf_printf(out, "ok\ninterrupt on air since %s until %s\n", a, until ? b : "cleared");
 }
 
+/* The main zone on screen: the one named main, else the first (as the compositor). */
+static kz_zone_state *main_zone(kz_player *p)
+{
+    for (int i = 0; i < p->n_zones; i++)
+        if (p->zones[i].def && !strcmp(p->zones[i].def->name, "main"))
+            return &p->zones[i];
+    return p->n_zones ? &p->zones[0] : NULL;
+}
+
 static void cmd_skip(kz_player *p, ops *o, kz_us now, kz_buf *out)
 {
     if (o->intr_active) {
         kz_buf_printf(out, "error: an interrupt is on air (kizuna ctl clear ends it)\n");
         return;
     }
-    if (!p->cur.item) {
+    kz_zone_state *mz = main_zone(p);
+    if (!mz || !mz->cur.item) {
         kz_buf_printf(out, "error: nothing to skip: the standby slide is on air\n");
         return;
     }
-    zone_state *z = zone_get(o, "main");
+    zone_state *z = zone_get(o, mz->def ? mz->def->name : "main");
     if (z->rec_skipped) {
         kz_buf_printf(out, "error: already skipped\n");
         return;
     }
-    p->skipped = p->cur;
+    p->skipped = mz->cur;
     char a[48];
-    fmt_time(p->cur.end, a, sizeof a);
+    fmt_time(mz->cur.end, a, sizeof a);
     kz_buf_printf(out, "ok\nskipped %s; the standby slide shows until %s, when the timeline "
-                       "goes on unchanged\n", p->cur.item->id, a);
+                       "goes on unchanged\n", mz->cur.item->id, a);
     rec_close(o, z, now, KZ_AIRED_INTERRUPTED);
     slotinfo sb;
-    slotinfo_from(p, &(kz_slot){NULL, p->cur.start, p->cur.end}, &sb);
+    slotinfo_from(p, &(kz_slot){NULL, mz->cur.start, mz->cur.end}, &sb);
     snprintf(sb.item_id, sizeof sb.item_id, "%s", z->cur.item_id); /* same slot */
     rec_open(z, &sb, now);
     z->rec_skipped = 1;

@@ -16,15 +16,11 @@
 #include "timeutil.h"
 
 #define LOG "player"
-/* The next item is prepared this long before it is due (open, decode the first frame). */
-#define KZ_PREPARE_AHEAD (2 * KZ_US_PER_S)
 
 static volatile sig_atomic_t sig_quit, sig_reload;
 
 __attribute__((weak)) void kz_hook_open(kz_player *p);
 __attribute__((weak)) void kz_hook_frame(kz_player *p, kz_us now);
-__attribute__((weak)) void kz_hook_slot(kz_player *p, const char *zone, const kz_slot *ended,
-                                        int outcome, const kz_slot *started, kz_us now);
 __attribute__((weak)) void kz_hook_close(kz_player *p);
 
 static void on_signal(int sig)
@@ -42,6 +38,10 @@ kz_us kz_clock_now(const kz_clock *c)
     return c->start + (kz_us)((double)(kz_now_mono() - c->mono0) * c->speed);
 }
 
+/* Flash safety (check_media.c): refuses items whose clip fails the flash analysis unless
+ * they carry flash_override = <reason>. Weak: absent until the accessibility code lands. */
+__attribute__((weak)) int kz_flash_gate(kz_player *p, kz_model *m);
+
 /* Build a model from the playlists (or the in-memory playlist) and attach plugins.
  * Returns the number of problems. */
 static int load_model(kz_player *p, kz_model *m)
@@ -53,6 +53,8 @@ static int load_model(kz_player *p, kz_model *m)
         kz_model_load_dir(m, p->cfg.playlists);
     int problems = m->errors;
     problems += kz_host_attach(m, &p->env, 0);
+    if (kz_flash_gate)
+        problems += kz_flash_gate(p, m);
     problems += kz_schedule_compile(m);
     problems += kz_host_report_unused(m);
     size_t playable = 0;
@@ -83,6 +85,8 @@ int kz_player_open(kz_player *p, const kz_player_opts *o)
     }
     if (o->windowed)
         p->cfg.fullscreen = 0;
+    if (o->display > 0)
+        p->cfg.display_index = o->display - 1;
     if (kz_tz_set(p->cfg.timezone)) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: timezone = %s: unknown time zone; using Asia/Tokyo",
                p->cfg.path, p->cfg.timezone);
@@ -97,6 +101,10 @@ int kz_player_open(kz_player *p, const kz_player_opts *o)
     p->env.content_root = p->cfg.content;
     p->env.timezone = p->cfg.timezone;
     load_model(p, &p->model);
+    if (!p->opts.playlist_text)
+        kz_layouts_load(&p->layouts, p->cfg.playlists);
+    else
+        kz_layouts_load_string(&p->layouts, "", "(built in)");
     p->clock.fixed = o->has_clock;
     p->clock.start = o->clock_start;
     p->clock.speed = o->has_clock ? (o->speed > 0 ? o->speed : 1) : 1;
@@ -156,8 +164,19 @@ int kz_player_open_display(kz_player *p)
         Uint32 flags = SDL_WINDOW_SHOWN;
         if (p->cfg.fullscreen)
             flags |= p->cfg.width > 0 ? SDL_WINDOW_FULLSCREEN : SDL_WINDOW_FULLSCREEN_DESKTOP;
-        p->window = SDL_CreateWindow("kizuna", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
-                                     h, flags);
+        /* One process per display (kizuna run --display N): see docs/architecture.md. */
+        int d = p->cfg.display_index;
+        if (d >= SDL_GetNumVideoDisplays()) {
+            kz_log(LOG, KZ_LOG_WARN, "display %d does not exist (%d found); using display 0", d,
+                   SDL_GetNumVideoDisplays());
+            d = 0;
+        }
+        if ((p->cfg.width <= 0 || p->cfg.height <= 0) && SDL_GetDesktopDisplayMode(d, &dm) == 0) {
+            w = dm.w;
+            h = dm.h;
+        }
+        p->window = SDL_CreateWindow("kizuna", SDL_WINDOWPOS_CENTERED_DISPLAY(d),
+                                     SDL_WINDOWPOS_CENTERED_DISPLAY(d), w, h, flags);
         if (!p->window) {
             kz_log(LOG, KZ_LOG_ERROR, "cannot open a window: %s", SDL_GetError());
             return 1;
@@ -177,172 +196,24 @@ int kz_player_open_display(kz_player *p)
         kz_log(LOG, KZ_LOG_INFO, "display %dx%d, renderer %s, rotation %d", p->out_w, p->out_h,
                ri.name, rot);
     }
-    p->w = (rot == 90 || rot == 270) ? p->out_h : p->out_w;
-    p->h = (rot == 90 || rot == 270) ? p->out_w : p->out_h;
+    /* Overscan: the frame is drawn inside equal margins; the margins stay black. */
+    int mx = p->cfg.overscan_is_px ? p->cfg.overscan_px : (int)(p->out_w * p->cfg.overscan / 100);
+    int my = p->cfg.overscan_is_px ? p->cfg.overscan_px : (int)(p->out_h * p->cfg.overscan / 100);
+    if (2 * mx >= p->out_w || 2 * my >= p->out_h)
+        mx = my = 0;
+    p->inset = (SDL_Rect){mx, my, p->out_w - 2 * mx, p->out_h - 2 * my};
+    p->w = (rot == 90 || rot == 270) ? p->inset.h : p->inset.w;
+    p->h = (rot == 90 || rot == 270) ? p->inset.w : p->inset.h;
     if (rot) {
         p->rot_target = SDL_CreateTexture(p->renderer, SDL_PIXELFORMAT_ARGB8888,
                                           SDL_TEXTUREACCESS_TARGET, p->w, p->h);
         if (!p->rot_target) {
             kz_log(LOG, KZ_LOG_ERROR, "rotation %d: no render target (%s); showing unrotated",
                    rot, SDL_GetError());
-            p->w = p->out_w;
-            p->h = p->out_h;
+            p->w = p->inset.w;
+            p->h = p->inset.h;
         }
     }
-    return 0;
-}
-
-/* ---- drawing --------------------------------------------------------------------------- */
-
-static SDL_Texture *standby_tex;
-static int standby_w, standby_h;
-
-/* Never black: a calm slate background, the name of the screen and a message. */
-static void draw_standby(kz_player *p)
-{
-    SDL_SetRenderDrawColor(p->renderer, 0x1c, 0x2a, 0x3a, 255);
-    SDL_RenderClear(p->renderer);
-    if (!standby_tex && p->fonts) {
-        int small = p->w < p->h ? p->w : p->h;
-        kz_text_style st = {.struct_size = sizeof st, .px = small / 14 > 12 ? small / 14 : 12,
-                            .align = KZ_ALIGN_CENTER, .box_w = p->w * 9 / 10,
-                            .color = {0xf0, 0xf4, 0xf8, 255}};
-        SDL_Surface *s = kz_text_render(p->fonts, p->cfg.standby_text, &st);
-        if (s) {
-            standby_tex = SDL_CreateTextureFromSurface(p->renderer, s);
-            standby_w = s->w;
-            standby_h = s->h;
-            SDL_FreeSurface(s);
-        }
-    }
-    if (standby_tex) {
-        SDL_Rect band = {0, (p->h - standby_h) / 2 - standby_h / 4, p->w,
-                         standby_h + standby_h / 2};
-        SDL_SetRenderDrawColor(p->renderer, 0x2e, 0x44, 0x5c, 255);
-        SDL_RenderFillRect(p->renderer, &band);
-        SDL_Rect dst = {(p->w - standby_w) / 2, (p->h - standby_h) / 2, standby_w, standby_h};
-        SDL_RenderCopy(p->renderer, standby_tex, NULL, &dst);
-    }
-}
-
-/* The operator's interrupt: white on deep red, as large as fits, over everything. */
-static void draw_interrupt(kz_player *p)
-{
-    SDL_SetRenderDrawBlendMode(p->renderer, SDL_BLENDMODE_NONE);
-    SDL_SetRenderDrawColor(p->renderer, 0x9a, 0x00, 0x00, 255);
-    SDL_RenderClear(p->renderer);
-    if (!p->intr.tex && p->fonts) {
-        kz_text_style st = {.struct_size = sizeof st, .px = 0, .min_px = 16, .bold = 1,
-                            .align = KZ_ALIGN_CENTER, .box_w = p->w * 88 / 100,
-                            .box_h = p->h * 80 / 100, .color = {255, 255, 255, 255}};
-        SDL_Surface *s = kz_text_render(p->fonts, p->intr.text, &st);
-        if (s) {
-            p->intr.tex = SDL_CreateTextureFromSurface(p->renderer, s);
-            p->intr.tex_w = s->w;
-            p->intr.tex_h = s->h;
-            SDL_FreeSurface(s);
-        }
-    }
-    if (p->intr.tex) {
-        SDL_Rect dst = {(p->w - p->intr.tex_w) / 2, (p->h - p->intr.tex_h) / 2, p->intr.tex_w,
-                        p->intr.tex_h};
-        SDL_RenderCopy(p->renderer, p->intr.tex, NULL, &dst);
-    }
-}
-
-void kz_player_interrupt(kz_player *p, const char *text, kz_us until, kz_us now)
-{
-    if (p->intr.tex)
-        SDL_DestroyTexture(p->intr.tex);
-    p->intr.tex = NULL;
-    if (!text) {
-        if (p->intr.active)
-            kz_log(LOG, KZ_LOG_INFO, "interrupt cleared");
-        p->intr.active = 0;
-        return;
-    }
-    snprintf(p->intr.text, sizeof p->intr.text, "%s", text);
-    p->intr.active = 1;
-    p->intr.since = now;
-    p->intr.until = until;
-    kz_log(LOG, KZ_LOG_INFO, "interrupt on air: %.80s", text);
-}
-
-static void set_on_air(kz_player *p, kz_item *it)
-{
-    if (p->on_air && p->on_air != it && p->on_air != p->next.item)
-        kz_host_release(p->on_air);
-    p->on_air = it;
-}
-
-int kz_player_draw(kz_player *p, kz_us now)
-{
-    SDL_Renderer *r = p->renderer;
-    if (p->rot_target)
-        SDL_SetRenderTarget(r, p->rot_target);
-    /* Ask the schedule; an item that fails to prepare or render drops out of the model
-     * (it->playable = 0) and the schedule is asked again, at most a few times a frame. */
-    for (int attempt = 0; attempt < 4; attempt++) {
-        kz_slot s;
-        kz_schedule_at(&p->model, now, &s);
-        if (s.item != p->cur.item || s.start != p->cur.start) {
-            if (kz_hook_slot) {
-                int outcome = !p->cur.item                  ? KZ_AIRED_COMPLETED
-                              : !p->cur.item->playable      ? KZ_AIRED_FAILED
-                              : now < p->cur.end            ? KZ_AIRED_INTERRUPTED
-                                                            : KZ_AIRED_COMPLETED;
-                kz_hook_slot(p, "main", &p->cur, outcome, &s, now);
-            }
-            if (p->aired && s.item) {
-                char a[40], b[40];
-                kz_time_format(s.start, a, sizeof a);
-                kz_time_format(s.end, b, sizeof b);
-                fprintf(p->aired, "%s\t%s\t%s\n", a, b, s.item->id);
-                fflush(p->aired);
-            }
-            p->cur = s;
-            p->slots_started++;
-            kz_schedule_next(&p->model, &p->cur, &p->next);
-        }
-        kz_item *it = (kz_item *)s.item;
-        if (!it || (it == p->skipped.item && s.start == p->skipped.start)) {
-            set_on_air(p, NULL);
-            draw_standby(p);
-            break;
-        }
-        if (kz_host_prepare(it, r) != KZ_OK) {
-            p->slot_failures++;
-            continue;
-        }
-        set_on_air(p, it);
-        SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-        SDL_RenderClear(r);
-        SDL_Rect rect = {0, 0, p->w, p->h};
-        int rc = kz_host_render(it, r, &rect, s.start, now - s.start);
-        if (rc < 0) {
-            p->slot_failures++;
-            continue;
-        }
-        if (rc == KZ_FINISHED)
-            draw_standby(p); /* ended early: standby until the slot ends, never black */
-        break;
-    }
-    if (p->intr.active && p->intr.until && now >= p->intr.until)
-        kz_player_interrupt(p, NULL, 0, now);
-    if (p->intr.active)
-        draw_interrupt(p);
-    /* Gapless: prepare what comes next while the current item plays. */
-    kz_item *nx = (kz_item *)p->next.item;
-    if (nx && nx != p->on_air && p->next.start - now <= KZ_PREPARE_AHEAD)
-        kz_host_prepare(nx, r);
-    if (p->rot_target) {
-        SDL_SetRenderTarget(r, NULL);
-        SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-        SDL_RenderClear(r);
-        SDL_Rect dst = {(p->out_w - p->w) / 2, (p->out_h - p->h) / 2, p->w, p->h};
-        SDL_RenderCopyEx(r, p->rot_target, NULL, &dst, p->cfg.rotation, NULL, SDL_FLIP_NONE);
-    }
-    p->frames++;
     return 0;
 }
 
@@ -385,11 +256,19 @@ int kz_player_reload(kz_player *p)
         drop_model(p, &nm);
         return -1;
     }
-    p->on_air = NULL;
-    memset(&p->cur, 0, sizeof p->cur);
-    memset(&p->next, 0, sizeof p->next);
+    kz_layouts nl;
+    if (kz_layouts_load(&nl, p->cfg.playlists) > 0) {
+        kz_log(LOG, KZ_LOG_ERROR, "reload: layouts.ini has problems (above); the last good "
+               "playlists and layouts stay on air");
+        kz_layouts_free(&nl);
+        drop_model(p, &nm);
+        return -1;
+    }
+    kz_compositor_reset(p);
     drop_model(p, &p->model);
     p->model = nm;
+    kz_layouts_free(&p->layouts);
+    p->layouts = nl;
     return 0;
 }
 
@@ -437,7 +316,8 @@ int kz_player_run(kz_player *p)
             kz_hook_frame(p, now);
         kz_player_draw(p, now);
         SDL_RenderPresent(p->renderer);
-        if (p->opts.exit_when_done && !p->cur.item)
+        const kz_slot *main_slot = kz_player_zone_slot(p, NULL);
+        if (p->opts.exit_when_done && (!main_slot || !main_slot->item))
             break;
         kz_us mono = kz_now_mono();
         if (deadline && mono >= deadline)
@@ -462,13 +342,12 @@ int kz_player_run(kz_player *p)
 
 void kz_player_close(kz_player *p)
 {
+    kz_compositor_reset(p);
     if (p->intr.tex)
         SDL_DestroyTexture(p->intr.tex);
+    if (p->standby_tex)
+        SDL_DestroyTexture(p->standby_tex);
     drop_model(p, &p->model);
-    if (standby_tex) {
-        SDL_DestroyTexture(standby_tex);
-        standby_tex = NULL;
-    }
     if (p->rot_target)
         SDL_DestroyTexture(p->rot_target);
     if (p->renderer)
@@ -477,6 +356,7 @@ void kz_player_close(kz_player *p)
         SDL_FreeSurface(p->surface);
     if (p->window)
         SDL_DestroyWindow(p->window);
+    kz_layouts_free(&p->layouts);
     kz_fonts_free(&p->fonts);
     kz_registry_free(&p->registry);
     if (p->aired)

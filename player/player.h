@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "layout.h"
 #include "playlist.h"
 #include "plugin_host.h"
 #include "schedule.h"
@@ -30,6 +31,7 @@ typedef struct kz_player_opts {
     const char *content_root;  /* override [paths] content */
     int exit_when_done;      /* kizuna play: quit when the timeline has nothing left */
     int stats;               /* print statistics at exit */
+    int display;             /* --display N + 1 (0 = as player.ini says) */
 } kz_player_opts;
 
 /* An operator's emergency interrupt (kizuna ctl interrupt): a full-screen notice over
@@ -46,6 +48,19 @@ typedef struct kz_interrupt {
 /* Slot outcomes for proof of play. */
 enum kz_outcome { KZ_AIRED_COMPLETED = 0, KZ_AIRED_INTERRUPTED, KZ_AIRED_FAILED };
 
+/* One zone of the layout on screen. */
+#define KZ_MAX_ZONES 16
+typedef struct kz_zone_state {
+    const kz_zone_def *def;  /* borrowed from the layouts */
+    int sched_zone;          /* the schedule's zone of the same name, -1 = no playlist */
+    SDL_Rect rect;           /* in the logical frame (may reach past it on a video wall) */
+    SDL_Rect clip;           /* the part of rect on this screen; empty = nothing to draw */
+    kz_slot cur, next;       /* on air and next */
+    kz_item *on_air;         /* prepared and drawn */
+    kz_item *prev_air;       /* the one before, kept prepared while a transition runs */
+    SDL_Texture *tgt[2];     /* transition buffers (out, in), made on first use */
+} kz_zone_state;
+
 typedef struct kz_player {
     kz_config cfg;
     kz_player_opts opts;
@@ -60,8 +75,13 @@ typedef struct kz_player {
     SDL_Texture *rot_target; /* logical frame when the display is rotated */
     int out_w, out_h;        /* output size (the window / surface) */
     int w, h;                /* logical frame size (swapped for 90/270) */
-    kz_slot cur, next;       /* on air and prepared next */
-    kz_item *on_air;         /* the prepared item currently drawn */
+    kz_layouts layouts;
+    const kz_layout *layout; /* on screen */
+    kz_zone_state zones[KZ_MAX_ZONES];
+    int n_zones;
+    SDL_Rect inset;          /* the output minus overscan margins */
+    SDL_Texture *standby_tex;
+    int standby_w, standby_h;
     volatile int quit, reload;
     long frames, slots_started, slot_failures;
     FILE *aired;             /* --aired: one line per slot that went on air, or NULL */
@@ -84,6 +104,11 @@ int kz_player_reload(kz_player *p);
 /* Read back the frame just drawn and write a PNG. */
 int kz_player_screenshot(kz_player *p, const char *path);
 void kz_player_close(kz_player *p);
+
+/* Forget the zones on screen (before the model or layouts are replaced). */
+void kz_compositor_reset(kz_player *p);
+/* The slot on air in a zone (NULL zone: the first zone), or NULL when no such zone. */
+const kz_slot *kz_player_zone_slot(const kz_player *p, const char *zone);
 
 /* Set or clear the operator's interrupt (text NULL clears). */
 void kz_player_interrupt(kz_player *p, const char *text, kz_us until, kz_us now);

@@ -98,6 +98,23 @@ static void finish_item(kz_model *m, kz_item *it)
     } else {
         it->plugin = strdup(plugin);
     }
+    it->transition = -1;
+    const char *tr = kz_params_get(&it->params, "transition");
+    if (tr && kz_parse_enum(tr, KZ_TRANSITIONS, &it->transition)) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] transition = %s: expected cut, fade, crossfade, "
+               "slide or wipe; the zone's default is used", it->params.file,
+               kz_params_line(&it->params, "transition"), it->params.section, tr);
+        it->transition = -1;
+        m->errors++;
+    }
+    const char *tt = kz_params_get(&it->params, "transition_time");
+    if (tt && (kz_duration_parse(tt, &it->transition_time) || it->transition_time > 10 * KZ_US_PER_S)) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] transition_time = %s: expected a time up to "
+               "10s, e.g. 0.8s", it->params.file, kz_params_line(&it->params, "transition_time"),
+               it->params.section, tt);
+        it->transition_time = 0;
+        m->errors++;
+    }
     const char *d = kz_params_get(&it->params, "duration");
     if (d) {
         kz_us v;
@@ -180,7 +197,7 @@ static int wanted(const char *name)
     size_t n = strlen(name);
     if (name[0] == '.' || name[0] == '#' || n < 5 || strcmp(name + n - 4, ".ini") != 0)
         return 0;
-    return strcmp(name, "player.ini") != 0;
+    return strcmp(name, "player.ini") != 0 && strcmp(name, "layouts.ini") != 0;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -8,6 +8,10 @@
 #include "kizuna/plugin.h"
 #include "params.h"
 
+/* Transitions between items of a zone (item key transition =, or the zone's default). */
+enum kz_transition { KZ_TR_CUT = 0, KZ_TR_FADE, KZ_TR_CROSSFADE, KZ_TR_SLIDE, KZ_TR_WIPE };
+#define KZ_TRANSITIONS "cut|fade|crossfade|slide|wipe"
+
 typedef struct kz_item {
     char *id;          /* "<playlist>/<section>" */
     char *plugin;      /* value of plugin = */
@@ -17,6 +21,8 @@ typedef struct kz_item {
     int index;         /* position in model->items */
     int playlist;      /* index into model->playlists */
     void *host;        /* the plugin host's per-item state (struct kz_host), owned by it */
+    int transition;    /* transition = (enum kz_transition), -1 = the zone's default */
+    kz_us transition_time; /* transition_time =, 0 = the zone's default */
 } kz_item;
 
 typedef struct kz_playlist {

@@ -46,8 +46,10 @@ int kz_pop_kind(const kz_pop_rec *r)
 
 void kz_pop_make_id(kz_pop_rec *r, const char *screen)
 {
-    snprintf(r->id, sizeof r->id, "%s@%" PRId64 "@%s", screen && *screen ? screen : "kizuna",
-             (int64_t)r->start, r->zone[0] ? r->zone : "main");
+    /* a zero-length line (an item that failed before it showed) shares its start with the
+     * next line of the zone: it gets a suffix to stay unique */
+    snprintf(r->id, sizeof r->id, "%s@%" PRId64 "@%s%s", screen && *screen ? screen : "kizuna",
+             (int64_t)r->start, r->zone[0] ? r->zone : "main", r->end == r->start ? "@0" : "");
     for (char *c = r->id; *c; c++)
         if (*c == '\t' || *c == '\n' || *c == '\r' || *c == ' ')
             *c = '_';

@@ -6,8 +6,9 @@
  *
  *   id  start  end  seconds  zone  playlist  item  campaign  outcome
  *
- * id = "<screen>@<start in µs since the epoch>@<zone>": stable, so a reader that sees a line
- * twice (copied files, restarts) can de-duplicate. start/end are ISO 8601 with offset and
+ * id = "<screen>@<start in µs since the epoch>@<zone>" (plus "@0" for a zero-length line: an
+ * item that failed before it was shown): stable, so a reader that sees a line twice (copied
+ * files, restarts) can de-duplicate. start/end are ISO 8601 with offset and
  * milliseconds, seconds the time shown (end - start). playlist "-" with item "(standby)" is the
  * standby slide, item "(interrupt)" an operator's interrupt. outcome is completed,
  * interrupted or failed. A torn last line (no '\n', e.g. a power cut while writing) does not

@@ -12,10 +12,10 @@ enum kz_report_by { KZ_BY_CAMPAIGN = 0, KZ_BY_DAY, KZ_BY_ITEM, KZ_BY_HOUR };
 
 typedef struct kz_report_row {
     char key[192];
-    long plays;            /* lines that started in the range */
+    long plays;            /* lines with any part in the range */
     long completed;        /* of those, outcome completed */
     double airtime;        /* seconds on air inside the range */
-    long planned_plays;    /* slots of the plan that start in the range */
+    long planned_plays;    /* slots of the plan with any part in the range */
     double planned_airtime;
 } kz_report_row;
 

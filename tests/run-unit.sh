@@ -11,4 +11,5 @@ for t in "$@"; do
     fi
 done
 echo "unit: $pass passed, $fail failed"
+[ -n "${KZ_RESULTS:-}" ] && echo "$pass $fail" >>"$KZ_RESULTS"
 [ $fail = 0 ] || { echo "unit: failed:$failed"; exit 1; }

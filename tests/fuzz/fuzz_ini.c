@@ -1,11 +1,12 @@
 /* libFuzzer target: player.ini and playlist parsing, including values (durations, sizes,
  * colours, times) and the over-long-line handling on top of inih. The first byte chooses
- * what the rest is parsed as. */
+ * what the rest is parsed as: config, playlist, time, layouts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "layout.h"
 #include "log.h"
 #include "params.h"
 #include "playlist.h"
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data + 1, size - 1);
     text[size - 1] = 0;
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
     case 0: {
         kz_config c;
         kz_config_load_string(&c, text, "fuzz.ini", "/tmp");
@@ -51,6 +52,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 kz_parse_color(v, rgba);
             }
         kz_model_free(&m);
+        break;
+    }
+    case 3: {
+        kz_layouts ls;
+        kz_layouts_load_string(&ls, text, "layouts.ini");
+        kz_us t = (kz_us)size * 86400 * KZ_US_PER_S;
+        kz_layouts_at(&ls, t);
+        for (int i = 0; i < ls.n; i++)
+            for (int z = 0; z < ls.v[i].n_zones; z++) {
+                SDL_Rect r;
+                kz_zone_rect(&ls.v[i].zones[z], 1920, 1080, &r);
+            }
+        kz_layouts_free(&ls);
         break;
     }
     default: {

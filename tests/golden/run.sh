@@ -43,4 +43,5 @@ while read -r name dir at size tol; do
     fi
 done <"$cases"
 echo "golden: $pass passed, $fail failed"
+[ -n "${KZ_RESULTS:-}" ] && echo "$pass $fail" >>"$KZ_RESULTS"
 [ $fail = 0 ] || { echo "golden: failed:$failed"; exit 1; }

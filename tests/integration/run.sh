@@ -13,4 +13,5 @@ for t in tests/integration/test_*.sh; do
     fi
 done
 echo "integration: $pass passed, $fail failed"
+[ -n "${KZ_RESULTS:-}" ] && echo "$pass $fail" >>"$KZ_RESULTS"
 [ $fail = 0 ]

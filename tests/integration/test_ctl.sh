@@ -26,17 +26,17 @@ cat >"$tmp/pl/loop.ini" <<INI
 [green]
 plugin = color
 color = #00ff00
-duration = 4s
+duration = 60s
 [blue]
 plugin = color
 color = #0000ff
-duration = 4s
+duration = 60s
 INI
 ctl() { "$KZ" ctl --config "$tmp/pl/player.ini" "$@"; }
 # pixel (x, y) of a PNG as rrggbb
 pixel() { ffmpeg -v error -i "$1" -vf "crop=1:1:$2:$3" -f rawvideo -pix_fmt rgb24 - | od -An -tx1 | tr -d ' \n'; }
 
-"$KZ" run --config "$tmp/pl/player.ini" --clock 2025-02-03T09:00:00+09:00 --speed 2 \
+"$KZ" run --config "$tmp/pl/player.ini" --clock 2025-02-03T09:00:00+09:00 --speed 1 \
     2>"$tmp/log" &
 pid=$!
 i=0; while [ ! -S "$tmp/logs/control.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -42,7 +42,7 @@ grep -q ' READY=1$' "$tmp/got"
 grep -q ' STOPPING=1$' "$tmp/got"
 n=$(grep -c ' WATCHDOG=1$' "$tmp/got")
 echo "watchdog pings in 3 s: $n"
-[ "$n" -ge 5 ] && [ "$n" -le 8 ]
+[ "$n" -ge 4 ] && [ "$n" -le 8 ]
 # no gap between pings longer than half the watchdog time (plus scheduling slack)
 awk '/WATCHDOG=1$/ { if (last != "" && $1 - last > 0.7) { print "gap " $1 - last; bad = 1 }
      last = $1 } END { exit bad }' "$tmp/got"

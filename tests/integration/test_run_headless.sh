@@ -37,7 +37,7 @@ INI
 cat "$tmp/aired.tsv"
 grep -q "loop.ini:7: \[broken\] file = missing.png: cannot open" "$tmp/log"
 first=$(head -n 1 "$tmp/aired.tsv")
-[ "$first" = "$(printf '2025-02-03T00:00:00+09:00\t2025-02-03T00:00:02+09:00\tloop/red')" ]
+[ "$first" = "$(printf '2025-02-03T00:00:00+09:00\t2025-02-03T00:00:02+09:00\tloop/red\tmain')" ]
 lines=$(wc -l <"$tmp/aired.tsv")
 [ "$lines" -ge 8 ] || { echo "only $lines slots aired"; exit 1; }
 # strictly alternating red (2 s) and blue (3 s), each starting where the last ended

@@ -10,6 +10,7 @@
 #include "control.h"
 #include "kz_test.h"
 #include "player.h"
+#include "png.h"
 #include "pop.h"
 #include "timeutil.h"
 
@@ -180,10 +181,66 @@ static void test_interrupt_at_exact_instant(void **state)
             assert_string_not_equal(l.r[i].id, l.r[j].id);
 }
 
+/* An item that fails when it should go on air (its picture vanished after the playlists were
+ * loaded): proof of play says failed, with no time shown, and the rotation goes on. */
+static void test_failed_item(void **state)
+{
+    (void)state;
+    char png[400], pl[400], cfg[400];
+    snprintf(png, sizeof png, "%s/pic.png", dir);
+    uint32_t px[16 * 9];
+    for (int i = 0; i < 16 * 9; i++)
+        px[i] = 0xffff00ff;
+    assert_int_equal(kz_png_write(png, px, 16, 9, 16 * 4), 0);
+    snprintf(pl, sizeof pl, "%s/loop.ini", dir);
+    FILE *f = fopen(pl, "w");
+    assert_non_null(f);
+    fputs("[pic]\nplugin = image\nfile = pic.png\nduration = 10s\n"
+          "[blue]\nplugin = color\ncolor = #0000ff\nduration = 10s\n", f);
+    fclose(f);
+    snprintf(cfg, sizeof cfg, "%s/player.ini", dir);
+    kz_player_opts o = {.config = cfg, .headless = 1, .has_clock = 1};
+    kz_player p;
+    assert_int_equal(kz_player_open(&p, &o), 0);
+    assert_int_equal(kz_player_open_display(&p), 0);
+    const kz_us t0 = at("2025-02-04T09:00:00+09:00");
+    p.clock.start = t0 + 15 * KZ_US_PER_S;
+    p.clock.speed = 0;
+    unlink(png); /* gone before it goes on air */
+    kz_hook_open(&p);
+    kz_capture();
+    for (kz_us t = t0; t < t0 + 15 * KZ_US_PER_S; t += KZ_US_PER_S / 2)
+        frame(&p, t);
+    kz_log_set_sink(NULL, NULL);
+    assert_int_equal(corner(&p), 0x0000ff);
+    kz_hook_close(&p);
+    kz_player_close(&p);
+    char path[400];
+    snprintf(path, sizeof path, "%s/logs/pop-2025-02-04.tsv", dir);
+    lines l = {0};
+    assert_int_equal(kz_pop_read_file(path, collect, &l, NULL), 3);
+    for (int i = 0; i < l.n; i++)
+        fprintf(stderr, "%s %s %.3f %s\n", l.r[i].item, kz_pop_outcome_name(l.r[i].outcome),
+                l.r[i].seconds, l.r[i].id);
+    assert_string_equal(l.r[0].item, "pic");
+    assert_int_equal(l.r[0].outcome, KZ_AIRED_FAILED);
+    assert_int_equal(l.r[0].start, t0);
+    assert_int_equal(l.r[0].end, t0);
+    assert_non_null(strstr(l.r[0].id, "@main@0"));
+    /* without it the rotation is blue alone, from the same instant */
+    assert_string_equal(l.r[1].item, "blue");
+    assert_int_equal(l.r[1].start, t0);
+    assert_int_equal(l.r[1].outcome, KZ_AIRED_COMPLETED);
+    assert_string_equal(l.r[2].item, "blue");
+    assert_int_equal(l.r[2].outcome, KZ_AIRED_INTERRUPTED); /* the player stopped at 15 s */
+    assert_string_not_equal(l.r[0].id, l.r[1].id);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_interrupt_at_exact_instant),
+        cmocka_unit_test(test_failed_item),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -95,11 +95,14 @@ static void test_unplayable_items_drop_out(void **state)
     (void)state;
     kz_slot s;
     model.items[1].playable = 0; /* b failed: cycle becomes a(10) c(30) */
+    assert_int_equal(kz_schedule_compile(&model), 0); /* what the player does on a failure */
     assert_string_equal(on_air(at("2025-02-03T00:00:15+09:00"), &s), "t/c");
     assert_int_equal(s.start, at("2025-02-03T00:00:10+09:00"));
     model.items[0].playable = model.items[2].playable = 0;
+    kz_schedule_compile(&model);
     assert_string_equal(on_air(at("2025-02-03T00:00:15+09:00"), &s), "standby");
     model.items[0].playable = model.items[1].playable = model.items[2].playable = 1;
+    kz_schedule_compile(&model);
 }
 
 int main(void)

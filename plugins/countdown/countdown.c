@@ -1,0 +1,330 @@
+/* countdown: text that counts down to an event, then says it is on, then (optionally) that it
+ * is over; after that the item returns KZ_FINISHED. The instant drawn is item_start + t.
+ * The text is re-expanded at most once per timeline second and re-rasterised only when it
+ * changes. Keys: docs/plugins.md. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kizuna/plugin.h"
+#include "phase.h"
+
+#define TEXT_MAX 1024
+
+static const char *const phase_keys[4] = {"before", "today", "during", "after"};
+static const char *const phase_defaults[4] = {"あと{days}日", "本日{h}時{mm}分から",
+                                              "ただいま開催中", NULL};
+
+typedef struct cd_inst {
+    kz_host *host; /* borrowed, valid until destroy */
+    kzw_countdown cd;
+    const char *tmpl[4]; /* borrowed from the host (or static defaults); NULL: no such phase */
+    kz_color color, background;
+    long size, min_size, margin;
+    int bold, align;
+    double line_spacing;
+    /* Prepared state. */
+    SDL_Texture *tex; /* owned */
+    int tex_w, tex_h;
+    char shown[TEXT_MAX];
+    int64_t shown_sec;
+    int shown_w, shown_h; /* zone size tex was laid out for */
+    int fit_px[4];        /* font size chosen per phase for this zone (0: not yet) */
+} cd_inst;
+
+static int instant_param(kz_host *host, const char *key, int required, kzw_us *out)
+{
+    const kz_host_api *api = kz_api(host);
+    const char *v = api->param(host, key);
+    if (!v) {
+        if (required) {
+            api->param_error(host, key, "missing: the event's time, ISO 8601 with an offset, "
+                                        "e.g. 2025-01-27T15:10+09:00");
+            return KZ_ERR;
+        }
+        return KZ_OK;
+    }
+    if (kzw_iso_parse(v, out) < 0) {
+        api->param_error(host, key, "\"%s\" is not an ISO 8601 time "
+                                    "(e.g. 2025-01-27T15:10+09:00)", v);
+        return KZ_ERR;
+    }
+    return KZ_OK;
+}
+
+static int cd_create(kz_host *host, kz_instance **out)
+{
+    const kz_host_api *api = kz_api(host);
+    cd_inst *c = calloc(1, sizeof *c);
+    if (!c)
+        return KZ_ERR_NOMEM;
+    int bad = 0;
+    c->host = host;
+    c->cd.end = KZW_CD_NONE;
+    c->cd.after_until = KZW_CD_NONE;
+    c->color = (kz_color){255, 255, 255, 255};
+    c->background = (kz_color){0, 0, 0, 255};
+    c->margin = -1;
+    c->bold = 1;
+    c->align = KZ_ALIGN_CENTER;
+    c->shown_sec = INT64_MIN;
+    bad |= instant_param(host, "target", 1, &c->cd.target);
+    bad |= instant_param(host, "end", 0, &c->cd.end);
+    kzw_us after_until = KZW_CD_NONE;
+    bad |= instant_param(host, "after_until", 0, &after_until);
+    if (!bad && c->cd.end != KZW_CD_NONE && c->cd.end <= c->cd.target) {
+        api->param_error(host, "end", "must be later than target");
+        bad = 1;
+    }
+    for (int i = 0; i < 4; i++) {
+        const char *v = api->param(host, phase_keys[i]);
+        c->tmpl[i] = v ? v : phase_defaults[i];
+        if (!c->tmpl[i])
+            continue;
+        const char *where = NULL;
+        size_t wlen = 0;
+        if (kzw_countdown_check(c->tmpl[i], c->cd.end != KZW_CD_NONE, &where, &wlen, NULL) < 0) {
+            api->param_error(host, phase_keys[i], "unknown placeholder \"%.*s\"%s", (int)wlen,
+                             where, c->cd.end == KZW_CD_NONE && strncmp(where, "{end_", 5) == 0
+                                        ? " (end_* needs an end =)"
+                                        : " (see docs/plugins.md)");
+            bad = 1;
+        }
+    }
+    if (api->param(host, "today") && !*api->param(host, "today"))
+        c->tmpl[1] = NULL; /* "today =" empty: the day itself uses the before text */
+    c->cd.has_today = c->tmpl[1] != NULL;
+    if (c->tmpl[3]) {
+        kzw_us over = c->cd.end != KZW_CD_NONE ? c->cd.end : c->cd.target;
+        c->cd.after_until = after_until != KZW_CD_NONE ? after_until
+                                                        : kzw_local_next_midnight(over);
+        if (!bad && c->cd.after_until <= over) {
+            api->param_error(host, "after_until", "must be later than %s: the after text "
+                             "would never show", c->cd.end != KZW_CD_NONE ? "end" : "target");
+            bad = 1;
+        }
+    } else if (after_until != KZW_CD_NONE) {
+        api->param_error(host, "after_until", "has no effect without an after = text");
+    }
+    bad |= api->param_color(host, "color", &c->color);
+    bad |= api->param_color(host, "background", &c->background);
+    bad |= api->param_int(host, "size", 0, 2000, &c->size);
+    bad |= api->param_int(host, "min_size", 0, 2000, &c->min_size);
+    bad |= api->param_int(host, "margin", 0, 2000, &c->margin);
+    bad |= api->param_bool(host, "bold", &c->bold);
+    bad |= api->param_enum(host, "align", "start|center|end", &c->align);
+    bad |= api->param_double(host, "line_spacing", 0.8, 4.0, &c->line_spacing);
+    if (bad) {
+        free(c);
+        return KZ_ERR;
+    }
+    *out = c;
+    return KZ_OK;
+}
+
+static int cd_prepare(kz_instance *inst, SDL_Renderer *renderer)
+{
+    /* The text depends on the instant and the layout on the zone: both known at the first
+     * render, which rasterises once. */
+    (void)inst;
+    (void)renderer;
+    return KZ_OK;
+}
+
+static void cd_release(kz_instance *inst)
+{
+    cd_inst *c = inst;
+    if (c->tex)
+        SDL_DestroyTexture(c->tex);
+    c->tex = NULL;
+    c->shown[0] = 0;
+    c->shown_sec = INT64_MIN;
+    c->shown_w = c->shown_h = 0;
+    memset(c->fit_px, 0, sizeof c->fit_px);
+}
+
+static void cd_destroy(kz_instance **inst)
+{
+    if (!inst || !*inst)
+        return;
+    cd_release(*inst);
+    free(*inst);
+    *inst = NULL;
+}
+
+/* Rasterise text wrapped at box_w at px; NULL on failure (logged by the host). */
+static SDL_Texture *raster(cd_inst *c, SDL_Renderer *r, const char *text, int px, int box_w,
+                           int *w, int *h)
+{
+    kz_text_style s;
+    memset(&s, 0, sizeof s);
+    s.struct_size = sizeof s;
+    s.px = px;
+    s.min_px = (int)c->min_size;
+    s.bold = c->bold;
+    s.align = c->align;
+    s.box_w = box_w;
+    s.color = c->color;
+    s.line_spacing = c->line_spacing;
+    return kz_api(c->host)->text_texture(c->host, r, text, &s, w, h);
+}
+
+/* The largest font size at which text fits the box, wrapped (a search over a few sizes around
+ * an estimate from one small measurement). Returns the texture at that size (the caller owns
+ * it) and stores the size in *px_out; NULL on failure. */
+static SDL_Texture *fit(cd_inst *c, SDL_Renderer *r, const char *text, int box_w, int box_h,
+                        int *px_out)
+{
+    int floor_px = c->min_size > 0 ? (int)c->min_size : 12;
+    const int probe = 48;
+    int w, h;
+    SDL_Texture *t = raster(c, r, text, probe, 0, &w, &h); /* unwrapped */
+    if (!t)
+        return NULL;
+    SDL_DestroyTexture(t);
+    /* Unwrapped, the text fits up to min(box_w / w, box_h / h) x probe; wrapped, its area
+     * (w x h, growing with the square of the size) must fit the box's area. */
+    double k_area = sqrt((double)box_w * box_h / ((double)w * h));
+    int hi = box_h;
+    /* Wrapped, the text's area grows with the square of the size: guess from the area, then
+     * correct from each measurement, keeping the largest size that fits and the smallest that
+     * does not, until they are within 2 %: about five rasterisations, once per phase and
+     * zone. */
+    SDL_Texture *best = NULL;
+    int good = 0, bad = hi + 1, bw = 0, bh = 0;
+    int px = (int)(probe * k_area * 0.97);
+    for (int iter = 0; iter < 10; iter++) {
+        if (px < floor_px)
+            px = floor_px;
+        if (px > hi)
+            px = hi;
+        t = raster(c, r, text, px, box_w, &w, &h);
+        if (!t)
+            break;
+        int fits = w <= box_w && h <= box_h;
+        if (fits) {
+            if (best)
+                SDL_DestroyTexture(best);
+            best = t, good = px, bw = w, bh = h;
+        } else {
+            SDL_DestroyTexture(t);
+            bad = px;
+        }
+        if ((good && bad - good <= 1 + good / 50) || (!good && px == floor_px))
+            break;
+        double k = sqrt((double)box_h / h);
+        if (w > box_w && (double)box_w / w < k)
+            k = (double)box_w / w;
+        int next;
+        if (!good) /* too big so far: undershoot a little, to get a size that fits */
+            next = (int)(px * k * 0.95) < px - 1 ? (int)(px * k * 0.95) : px - 1;
+        else if (bad > hi) /* fits so far: grow by the measured margin */
+            next = (int)(px * k) > good ? (int)(px * k) : good + 1;
+        else /* bracketed: halve the interval */
+            next = (good + bad) / 2;
+        px = next;
+    }
+    if (!best) { /* not even the floor fits: show it at the floor anyway */
+        best = raster(c, r, text, floor_px, box_w, &bw, &bh);
+        good = floor_px;
+    }
+    *px_out = good;
+    c->tex_w = bw;
+    c->tex_h = bh;
+    return best;
+}
+
+/* Lay out text for a phase: at the size chosen for the phase's first text in this zone, so the
+ * size stays put as numbers change; chosen again only if a text no longer fits. */
+static SDL_Texture *layout(cd_inst *c, SDL_Renderer *r, int phase, const char *text, int box_w,
+                           int box_h)
+{
+    if (c->size > 0)
+        return raster(c, r, text, (int)c->size, box_w, &c->tex_w, &c->tex_h);
+    if (c->fit_px[phase] > 0) {
+        SDL_Texture *t = raster(c, r, text, c->fit_px[phase], box_w, &c->tex_w, &c->tex_h);
+        if (!t || (c->tex_w <= box_w && c->tex_h <= box_h))
+            return t;
+        SDL_DestroyTexture(t);
+    }
+    return fit(c, r, text, box_w, box_h, &c->fit_px[phase]);
+}
+
+static int cd_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+{
+    cd_inst *c = inst;
+    const kz_host_api *api = kz_api(c->host);
+    kz_us now = api->item_start(c->host) + t;
+    int phase = kzw_countdown_phase(&c->cd, now);
+    if (phase == KZW_CD_FINISHED)
+        return KZ_FINISHED;
+    int margin = (int)c->margin;
+    if (margin < 0)
+        margin = (rect->w < rect->h ? rect->w : rect->h) / 20;
+    int box_w = rect->w - 2 * margin, box_h = rect->h - 2 * margin;
+    if (box_w < 1 || box_h < 1) {
+        margin = 0;
+        box_w = rect->w;
+        box_h = rect->h;
+    }
+    int64_t sec = now / KZ_US_PER_S - (now % KZ_US_PER_S < 0);
+    int resized = rect->w != c->shown_w || rect->h != c->shown_h;
+    if (sec != c->shown_sec || resized) {
+        char text[TEXT_MAX];
+        const char *tmpl = c->tmpl[phase];
+        if (kzw_countdown_expand(tmpl, &c->cd, now, text, sizeof text) < 0)
+            return KZ_ERR; /* cannot happen: checked in create */
+        c->shown_sec = sec;
+        if (resized || strcmp(text, c->shown) != 0) {
+            if (resized)
+                memset(c->fit_px, 0, sizeof c->fit_px);
+            SDL_Texture *nt = NULL;
+            if (text[0]) { /* an empty template shows only the background */
+                nt = layout(c, r, phase, text, box_w, box_h);
+                if (!nt)
+                    return KZ_ERR;
+                SDL_SetTextureBlendMode(nt, SDL_BLENDMODE_BLEND);
+            }
+            if (c->tex)
+                SDL_DestroyTexture(c->tex);
+            c->tex = nt;
+            c->shown_w = rect->w;
+            c->shown_h = rect->h;
+            snprintf(c->shown, sizeof c->shown, "%s", text);
+        }
+    }
+    if (c->background.a) {
+        SDL_SetRenderDrawBlendMode(r, c->background.a == 255 ? SDL_BLENDMODE_NONE
+                                                             : SDL_BLENDMODE_BLEND);
+        SDL_SetRenderDrawColor(r, c->background.r, c->background.g, c->background.b,
+                               c->background.a);
+        SDL_RenderFillRect(r, rect);
+    }
+    if (!c->tex)
+        return KZ_OK;
+    SDL_Rect dst = {0, rect->y + (rect->h - c->tex_h) / 2, c->tex_w, c->tex_h};
+    if (c->align == KZ_ALIGN_START)
+        dst.x = rect->x + margin;
+    else if (c->align == KZ_ALIGN_END)
+        dst.x = rect->x + rect->w - margin - c->tex_w;
+    else
+        dst.x = rect->x + (rect->w - c->tex_w) / 2;
+    SDL_RenderCopy(r, c->tex, NULL, &dst);
+    return KZ_OK;
+}
+
+static const kz_plugin countdown_plugin = {
+    .abi_version = KZ_ABI_VERSION,
+    .struct_size = sizeof(kz_plugin),
+    .name = "countdown",
+    .version = "1.0",
+    .description = "countdown to an event with before / today / during / after texts",
+    .create = cd_create,
+    .prepare = cd_prepare,
+    .render = cd_render,
+    .release = cd_release,
+    .destroy = cd_destroy,
+};
+
+KZ_PLUGIN_EXPORT(countdown_plugin)

@@ -1,0 +1,1 @@
+LIBS_video := $(shell pkg-config --libs libswscale libavformat libavcodec libavutil)

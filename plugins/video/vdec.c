@@ -1,0 +1,449 @@
+/* The video plugin's decode worker: demux -> decode (frame threads) -> small frame queue.
+ * One worker per prepared clip; the main thread only takes finished frames. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libavutil/avutil.h>
+
+#include "vdec.h"
+
+#define US_TB ((AVRational){1, 1000000})
+#define MAX_BAD_PACKETS 100 /* consecutive packets the decoder refuses before giving up */
+
+static void averr(int code, char *buf, size_t n)
+{
+    if (av_strerror(code, buf, n) < 0)
+        snprintf(buf, n, "error %d", code);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int header_is_enough(const AVFormatContext *fmt)
+{
+    const char *n = fmt->iformat->name;
+    if (!strstr(n, "mp4") && !strstr(n, "matroska"))
+        return 0;
+    int video = 0;
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        const AVCodecParameters *cp = fmt->streams[i]->codecpar;
+        if (cp->codec_type != AVMEDIA_TYPE_VIDEO)
+            continue;
+        if (cp->codec_id == AV_CODEC_ID_NONE || cp->width <= 0 || cp->height <= 0)
+            return 0;
+        video = 1;
+    }
+    return video;
+}
+
+/* Open the container and find the stream info; shared by vd_open and the probe. */
+static int open_input(const char *path, AVFormatContext **out, char *err, size_t errlen)
+{
+    AVFormatContext *fmt = NULL;
+    char e[128];
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    if (st.st_size == 0) {
+        snprintf(err, errlen, "empty file (0 bytes)");
+        return -1;
+    }
+    int r = avformat_open_input(&fmt, path, NULL, NULL);
+    if (r < 0) {
+        averr(r, e, sizeof e);
+        snprintf(err, errlen, "not a media file libavformat can read (%s)", e);
+        return -1;
+    }
+    /* MP4 and Matroska headers carry everything needed (codec, size, duration): skip
+     * avformat_find_stream_info there, which decodes frames (10-25 ms at 1080p) and would
+     * run on the main thread in prepare(), while the previous item is on air. */
+    r = header_is_enough(fmt) ? 0 : avformat_find_stream_info(fmt, NULL);
+    if (r < 0) {
+        averr(r, e, sizeof e);
+        snprintf(err, errlen, "cannot read stream information (%s)", e);
+        avformat_close_input(&fmt);
+        return -1;
+    }
+    *out = fmt;
+    return 0;
+}
+
+/* The video stream, or -1 with a reason (audio-only file, no stream at all). */
+static int find_video(AVFormatContext *fmt, char *err, size_t errlen)
+{
+    int s = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (s < 0) {
+        int audio = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) >= 0;
+        snprintf(err, errlen, "%s", audio ? "no video stream (audio only)" : "no video stream");
+        return -1;
+    }
+    return s;
+}
+
+static kz_us clip_duration(AVFormatContext *fmt, int s)
+{
+    AVStream *st = fmt->streams[s];
+    if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
+        return av_rescale_q(st->duration, st->time_base, US_TB);
+    if (fmt->duration > 0 && fmt->duration != AV_NOPTS_VALUE)
+        return av_rescale_q(fmt->duration, AV_TIME_BASE_Q, US_TB);
+    return 0;
+}
+
+int vd_open(vd *d, const char *path, int threads, int loop, char *err, size_t errlen)
+{
+    char e[128];
+    const AVCodec *codec;
+    AVStream *st;
+    int r;
+
+    memset(d, 0, sizeof *d);
+    snprintf(d->path, sizeof d->path, "%s", path);
+    d->name = base_name(d->path);
+    d->loop = loop;
+    d->stream = -1;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+    for (int i = 0; i < VD_QUEUE; i++) {
+        d->q[i].f = av_frame_alloc();
+        if (!d->q[i].f) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+    }
+    if (open_input(path, &d->fmt, err, errlen) < 0)
+        goto fail;
+    d->stream = find_video(d->fmt, err, errlen);
+    if (d->stream < 0)
+        goto fail;
+    st = d->fmt->streams[d->stream];
+    /* Only the chosen stream's packets are wanted: the demuxer drops the rest early. */
+    for (unsigned i = 0; i < d->fmt->nb_streams; i++)
+        if ((int)i != d->stream)
+            d->fmt->streams[i]->discard = AVDISCARD_ALL;
+    codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec) {
+        snprintf(err, errlen, "unsupported codec %s (no decoder in this FFmpeg)",
+                 avcodec_get_name(st->codecpar->codec_id));
+        goto fail;
+    }
+    d->dec = avcodec_alloc_context3(codec);
+    if (!d->dec || avcodec_parameters_to_context(d->dec, st->codecpar) < 0) {
+        snprintf(err, errlen, "cannot set up the %s decoder", codec->name);
+        goto fail;
+    }
+    d->dec->thread_count = threads > 0 ? threads : 1;
+    d->dec->thread_type = FF_THREAD_FRAME;
+    d->dec->pkt_timebase = st->time_base;
+    r = avcodec_open2(d->dec, codec, NULL);
+    if (r < 0) {
+        averr(r, e, sizeof e);
+        snprintf(err, errlen, "cannot open the %s decoder (%s)", codec->name, e);
+        goto fail;
+    }
+    if (d->dec->width <= 0 || d->dec->height <= 0) {
+        snprintf(err, errlen, "video stream without a frame size");
+        goto fail;
+    }
+    d->tb = st->time_base;
+    d->t0 = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+    d->clip_dur = clip_duration(d->fmt, d->stream);
+    AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+    d->frame_dur = fr.num > 0 && fr.den > 0 ? av_rescale_q(1, av_inv_q(fr), US_TB) : 33333;
+    if (d->frame_dur <= 0)
+        d->frame_dur = 33333;
+    d->width = d->dec->width;
+    d->height = d->dec->height;
+    d->sar = av_guess_sample_aspect_ratio(d->fmt, st, NULL);
+    d->last_end = -1;
+    return 0;
+fail:
+    vd_close(d);
+    return -1;
+}
+
+/* Seek the file to a time within one pass of the clip; flushes the decoder. */
+static int seek_file(vd *d, kz_us file_t)
+{
+    int64_t ts = av_rescale_q(file_t, US_TB, d->tb) + d->t0;
+    int r = av_seek_frame(d->fmt, d->stream, ts, AVSEEK_FLAG_BACKWARD);
+    if (r < 0 && file_t == 0)
+        r = avformat_seek_file(d->fmt, -1, INT64_MIN, 0, 0, 0);
+    if (r < 0 && file_t == 0)
+        r = av_seek_frame(d->fmt, -1, 0, AVSEEK_FLAG_BYTE);
+    avcodec_flush_buffers(d->dec);
+    return r;
+}
+
+/* Decode the next frame into fr. 1: frame; 0: end of stream; <0: fatal error. */
+static int decode_one(vd *d, AVPacket *pkt, AVFrame *fr, int *draining, int *bad_run)
+{
+    for (;;) {
+        int r = avcodec_receive_frame(d->dec, fr);
+        if (r == 0)
+            return 1;
+        if (r == AVERROR_EOF)
+            return 0;
+        if (r != AVERROR(EAGAIN))
+            return r;
+        if (*draining)
+            return 0;
+        r = av_read_frame(d->fmt, pkt);
+        if (r < 0) {
+            /* End of file, or a read error on a truncated file: either way, drain what the
+             * decoder holds and end there. */
+            *draining = 1;
+            avcodec_send_packet(d->dec, NULL);
+            continue;
+        }
+        if (pkt->stream_index != d->stream) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        r = avcodec_send_packet(d->dec, pkt);
+        av_packet_unref(pkt);
+        if (r < 0 && r != AVERROR(EAGAIN)) {
+            d->decode_errors++;
+            if (++*bad_run > MAX_BAD_PACKETS)
+                return r;
+        } else {
+            *bad_run = 0;
+        }
+    }
+}
+
+static void *worker(void *arg)
+{
+    vd *d = arg;
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *fr = av_frame_alloc();
+    kz_us offset = 0;       /* loop iteration * clip_dur */
+    kz_us skip_until = -1;  /* frames ending at or before this are not wanted (seek target) */
+    kz_us next_guess = 0;   /* time of a frame without timestamp */
+    int draining = 0, bad_run = 0, serial, got_any = 0;
+    char e[128];
+
+    pthread_mutex_lock(&d->mu);
+    if (!pkt || !fr) {
+        d->failed = 1;
+        snprintf(d->err, sizeof d->err, "out of memory");
+    }
+    for (;;) {
+        if (d->quit)
+            break;
+        if (d->seek_pending) {
+            kz_us target = d->seek_target;
+            d->seek_pending = 0;
+            d->eof = 0;
+            pthread_mutex_unlock(&d->mu);
+            offset = 0;
+            if (d->loop && d->clip_dur > 0)
+                offset = target / d->clip_dur * d->clip_dur;
+            int r = seek_file(d, target - offset);
+            draining = 0;
+            skip_until = target;
+            next_guess = offset;
+            pthread_mutex_lock(&d->mu);
+            if (r < 0 && target - offset > 0) {
+                /* Not seekable: decode from where it is; the frames before target are
+                 * dropped below, so the right frame still comes, only later. */
+                averr(r, e, sizeof e);
+                snprintf(d->err, sizeof d->err, "seek failed (%s)", e);
+            }
+            continue;
+        }
+        if (d->eof || d->failed || d->qn == VD_QUEUE) {
+            pthread_cond_wait(&d->cv, &d->mu);
+            continue;
+        }
+        serial = d->serial;
+        pthread_mutex_unlock(&d->mu);
+
+        int r = decode_one(d, pkt, fr, &draining, &bad_run);
+        if (r == 0 && d->loop && d->clip_dur > 0 && got_any) {
+            offset += d->clip_dur;
+            next_guess = offset;
+            draining = 0;
+            r = seek_file(d, 0);
+            pthread_mutex_lock(&d->mu);
+            if (r < 0) {
+                averr(r, e, sizeof e);
+                snprintf(d->err, sizeof d->err, "cannot loop: seek to the start failed (%s)", e);
+                d->failed = 1;
+                pthread_cond_broadcast(&d->cv);
+            }
+            continue;
+        }
+        pthread_mutex_lock(&d->mu);
+        if (r == 0) {
+            d->eof = 1;
+            if (!got_any && !d->failed) {
+                d->failed = 1;
+                snprintf(d->err, sizeof d->err, "no frame could be decoded");
+            }
+            pthread_cond_broadcast(&d->cv);
+            continue;
+        }
+        if (r < 0) {
+            averr(r, e, sizeof e);
+            snprintf(d->err, sizeof d->err, "decoding failed (%s)", e);
+            d->failed = 1;
+            pthread_cond_broadcast(&d->cv);
+            continue;
+        }
+        got_any = 1;
+        d->frames_decoded++;
+        int64_t pts = fr->best_effort_timestamp;
+        kz_us t = pts != AV_NOPTS_VALUE ? av_rescale_q(pts - d->t0, d->tb, US_TB) + offset
+                                        : next_guess;
+        kz_us dur = fr->pkt_duration > 0 ? av_rescale_q(fr->pkt_duration, d->tb, US_TB)
+                                         : d->frame_dur;
+        next_guess = t + dur;
+        if (t + dur > d->last_end)
+            d->last_end = t + dur;
+        if (serial != d->serial || d->seek_pending || t + dur <= skip_until ||
+            t + dur <= d->min_useful) {
+            if (serial == d->serial && !d->seek_pending)
+                d->dropped_early++;
+            av_frame_unref(fr);
+            continue;
+        }
+        vd_frame *slot = &d->q[(d->qhead + d->qn) % VD_QUEUE];
+        av_frame_move_ref(slot->f, fr);
+        slot->time = t;
+        slot->dur = dur;
+        d->qn++;
+        pthread_cond_broadcast(&d->cv);
+    }
+    pthread_mutex_unlock(&d->mu);
+    av_frame_free(&fr);
+    av_packet_free(&pkt);
+    return NULL;
+}
+
+int vd_start(vd *d, kz_us start)
+{
+    if (start > 0) {
+        d->seek_pending = 1;
+        d->seek_target = start;
+        d->min_useful = start;
+    }
+    if (pthread_create(&d->thread, NULL, worker, d) != 0)
+        return -1;
+    d->started = 1;
+    return 0;
+}
+
+void vd_close(vd *d)
+{
+    if (d->started) {
+        pthread_mutex_lock(&d->mu);
+        d->quit = 1;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->mu);
+        pthread_join(d->thread, NULL);
+        d->started = 0;
+    }
+    for (int i = 0; i < VD_QUEUE; i++)
+        av_frame_free(&d->q[i].f);
+    avcodec_free_context(&d->dec);
+    avformat_close_input(&d->fmt);
+    pthread_cond_destroy(&d->cv);
+    pthread_mutex_destroy(&d->mu);
+    d->qn = 0;
+}
+
+void vd_seek_locked(vd *d, kz_us target)
+{
+    while (d->qn > 0)
+        vd_drop_locked(d);
+    d->serial++;
+    d->seek_pending = 1;
+    d->seek_target = target < 0 ? 0 : target;
+    d->min_useful = d->seek_target;
+    d->eof = 0;
+    pthread_cond_broadcast(&d->cv);
+}
+
+void vd_pop_locked(vd *d, AVFrame *out, vd_frame *meta)
+{
+    vd_frame *f = &d->q[d->qhead];
+    av_frame_unref(out);
+    av_frame_move_ref(out, f->f);
+    if (meta)
+        *meta = (vd_frame){NULL, f->time, f->dur};
+    d->qhead = (d->qhead + 1) % VD_QUEUE;
+    d->qn--;
+    pthread_cond_broadcast(&d->cv);
+}
+
+void vd_drop_locked(vd *d)
+{
+    av_frame_unref(d->q[d->qhead].f);
+    d->qhead = (d->qhead + 1) % VD_QUEUE;
+    d->qn--;
+    pthread_cond_broadcast(&d->cv);
+}
+
+/* --- duration probe with an in-process cache ---------------------------------------------- */
+
+#define PROBE_CACHE 256
+static struct probe_entry {
+    char *path;
+    off_t size;
+    struct timespec mtime;
+    kz_us dur;
+} probe_cache[PROBE_CACHE];
+static int probe_next;
+static pthread_mutex_t probe_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int vd_probe_duration(const char *path, kz_us *out, char *err, size_t errlen)
+{
+    struct stat st;
+    AVFormatContext *fmt = NULL;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    pthread_mutex_lock(&probe_mu);
+    for (int i = 0; i < PROBE_CACHE; i++) {
+        struct probe_entry *e = &probe_cache[i];
+        if (e->path && e->size == st.st_size && e->mtime.tv_sec == st.st_mtim.tv_sec &&
+            e->mtime.tv_nsec == st.st_mtim.tv_nsec && strcmp(e->path, path) == 0) {
+            *out = e->dur;
+            pthread_mutex_unlock(&probe_mu);
+            return 0;
+        }
+    }
+    pthread_mutex_unlock(&probe_mu);
+
+    if (open_input(path, &fmt, err, errlen) < 0)
+        return -1;
+    int s = find_video(fmt, err, errlen);
+    kz_us dur = s >= 0 ? clip_duration(fmt, s) : 0;
+    avformat_close_input(&fmt);
+    if (s < 0)
+        return -1;
+    if (dur <= 0) {
+        snprintf(err, errlen, "the container does not give a duration");
+        return -1;
+    }
+    pthread_mutex_lock(&probe_mu);
+    struct probe_entry *e = &probe_cache[probe_next];
+    probe_next = (probe_next + 1) % PROBE_CACHE;
+    free(e->path);
+    e->path = strdup(path);
+    e->size = st.st_size;
+    e->mtime = st.st_mtim;
+    e->dur = dur;
+    pthread_mutex_unlock(&probe_mu);
+    *out = dur;
+    return 0;
+}

@@ -1,0 +1,76 @@
+/* The video plugin's decoder: libavformat demux and libavcodec decode (frame threads) on a
+ * worker thread, handing frames to the main thread through a small queue. No SDL here.
+ *
+ * Times are kz_us on the clip's continuous timeline: frame time = its pts relative to the
+ * stream's start, plus the clip's duration times the loop iteration. The main thread asks
+ * for a time (vd_seek) and takes frames in order (vd_peek / vd_pop). */
+#ifndef KZ_VIDEO_VDEC_H
+#define KZ_VIDEO_VDEC_H
+#include <limits.h>
+#include <pthread.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+#include "kizuna/plugin.h"
+
+#define VD_QUEUE 3 /* decoded frames waiting for the main thread (3 x 3 MB at 1080p) */
+
+typedef struct vd_frame {
+    AVFrame *f;   /* owned by the queue slot; moved out with av_frame_move_ref */
+    kz_us time;   /* continuous presentation time */
+    kz_us dur;    /* display duration (pkt duration, else 1 / frame rate) */
+} vd_frame;
+
+typedef struct vd {
+    /* Set by vd_open, read-only while the worker runs. */
+    char path[PATH_MAX];
+    const char *name;     /* basename of path, for log lines (points into path) */
+    int loop;
+    kz_us clip_dur;       /* one pass of the clip; 0 if the container does not say */
+    kz_us frame_dur;      /* 1 / average frame rate, 33333 if unknown */
+    AVFormatContext *fmt; /* owned */
+    AVCodecContext *dec;  /* owned */
+    int stream;
+    AVRational tb;
+    int64_t t0;           /* the stream's start time in tb (0 when unknown) */
+    int width, height;
+    AVRational sar;
+
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;   /* guards everything below */
+    pthread_cond_t cv;    /* broadcast on every change (frame pushed/popped, seek, quit) */
+    vd_frame q[VD_QUEUE];
+    int qhead, qn;
+    int serial;           /* bumped by every seek; frames of an older serial are dropped */
+    int seek_pending;
+    kz_us seek_target;
+    kz_us min_useful;     /* the host is past this time: frames ending before it are dropped */
+    int eof;              /* decoder drained and no loop: nothing more until a seek */
+    int failed;           /* fatal decode error; err says why */
+    int quit;
+    char err[200];
+    kz_us last_end;       /* end time of the last frame decoded (for "ends early" messages) */
+    long frames_decoded;
+    long dropped_early;   /* decoded but dropped by the worker: before a seek target or past */
+    long decode_errors;   /* packets the decoder refused (corrupt data), skipped */
+} vd;
+
+/* Open the file, pick the best video stream, open its decoder with `threads` frame threads.
+ * On failure writes a reason into err and returns -1 (everything freed). */
+int vd_open(vd *d, const char *path, int threads, int loop, char *err, size_t errlen);
+/* Start the worker; it first seeks to `start` when start > 0. */
+int vd_start(vd *d, kz_us start);
+/* Stop the worker and free everything. Safe on a zeroed or half-opened vd. */
+void vd_close(vd *d);
+
+/* Main-thread side; call with d->mu held. */
+void vd_seek_locked(vd *d, kz_us target);          /* drops the queue, worker seeks */
+void vd_pop_locked(vd *d, AVFrame *out, vd_frame *meta); /* moves the front frame out */
+void vd_drop_locked(vd *d);                         /* discards the front frame */
+
+/* The clip's length without opening a decoder: container duration, falling back to the
+ * stream's. Cached in-process by path + size + mtime. -1 with a reason in err. */
+int vd_probe_duration(const char *path, kz_us *out, char *err, size_t errlen);
+#endif

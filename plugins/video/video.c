@@ -1,0 +1,608 @@
+/* video: plays a clip (anything libavformat/libavcodec read: H.264, H.265, VP9, AV1 in MP4,
+ * MKV, WebM), presented by pts against the item-relative time the host passes to render().
+ *
+ * Keys (docs/video.md):
+ *   file       = clip, relative to the content root (required)
+ *   fit        = fit | fill | stretch          (default fit: letterbox with `background`)
+ *   background = colour of the letterbox bars  (default black)
+ *   loop       = yes | no                      (default no)
+ *   start      = seconds into the clip where the item begins (default 0)
+ *   volume     = 0..100; audio is not played yet (see docs/video.md), >0 is warned about
+ *   threads    = decoder frame threads, 1..16 (default 2)
+ *   untimed    = yes: show every frame once, as fast as render() is called (kizuna bench)
+ *
+ * Threads: the decoder runs in vdec.c; everything here runs on the main thread. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+
+#include "kizuna/plugin.h"
+#include "vdec.h"
+
+enum { FIT_FIT = 0, FIT_FILL = 1, FIT_STRETCH = 2 };
+enum { UP_NONE = 0, UP_RGB, UP_IYUV, UP_NV12 };
+
+#define FIRST_FRAME_WAIT_US (5 * KZ_US_PER_S) /* longest render() blocks for a first frame */
+#define STATS_EVERY_US (60 * KZ_US_PER_S)
+
+typedef struct video {
+    kz_host *host; /* borrowed, valid until destroy */
+    /* parameters */
+    char path[PATH_MAX];
+    const char *name; /* basename, into path */
+    int fit;
+    kz_color bg;
+    int loop;
+    kz_us start;
+    double volume;
+    int threads;
+    int untimed;
+
+    /* prepared state (prepare .. release) */
+    int prepared;
+    vd dec;
+    int failed;        /* an error was logged; render returns KZ_ERR */
+    int ended_logged;
+    SDL_Texture *tex;  /* owned; streaming */
+    int tex_kind, tex_w, tex_h;
+    struct SwsContext *sws; /* owned */
+    AVFrame *cur;      /* the frame being uploaded; unreferenced right after the upload */
+    int have_cur, cur_serial, uploaded;
+    kz_us cur_time, cur_dur;
+    kz_us base;        /* where the current decode run started (start, or a seek target) */
+    int fw, fh;        /* size of the frame on screen */
+    AVRational sar;
+    int upload_mode;   /* UP_RGB (software renderer) or UP_IYUV (accelerated) */
+
+    /* statistics */
+    long presented, dropped_late, queue_sum, queue_samples;
+    kz_us next_stats;
+} video;
+
+static const kz_host_api *api(video *v)
+{
+    return kz_api(v->host);
+}
+
+/* --- presentation log (benchmarks): KIZUNA_VIDEO_LOG=FILE ---------------------------------- */
+
+static pthread_mutex_t plog_mu = PTHREAD_MUTEX_INITIALIZER;
+static FILE *plog;
+static int plog_tried;
+
+/* One line per newly presented frame: wall time (us since the epoch, so that a benchmark can
+ * relate it to when it started the process), clip, instance, frame time (us), the host's t
+ * (us). The only clock the plugin reads, and only for this log: nothing shown depends on it. */
+static void plog_frame(video *v, kz_us t)
+{
+    pthread_mutex_lock(&plog_mu);
+    if (!plog_tried) {
+        plog_tried = 1;
+        const char *p = getenv("KIZUNA_VIDEO_LOG");
+        if (p && *p)
+            plog = fopen(p, "a");
+    }
+    if (plog) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        fprintf(plog, "%lld %s %p %lld %lld\n",
+                (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, v->name, (void *)v,
+                (long long)v->cur_time, (long long)t);
+        fflush(plog);
+    }
+    pthread_mutex_unlock(&plog_mu);
+}
+
+__attribute__((destructor)) static void plog_close(void)
+{
+    if (plog)
+        fclose(plog);
+    plog = NULL;
+}
+
+/* --- create / destroy ------------------------------------------------------------------- */
+
+static int v_create(kz_host *host, kz_instance **out)
+{
+    video *v = calloc(1, sizeof *v);
+    if (!v)
+        return KZ_ERR_NOMEM;
+    v->host = host;
+    v->bg = (kz_color){0, 0, 0, 255};
+    v->threads = 2;
+    const kz_host_api *a = kz_api(host);
+    double start = 0;
+    long threads = 2;
+    int bad = 0;
+    if (!a->param(host, "file")) {
+        a->param_error(host, "file", "missing: the clip to play");
+        bad = 1;
+    } else if (a->resolve_media(host, "file", v->path, sizeof v->path) != KZ_OK) {
+        bad = 1;
+    }
+    bad |= a->param_enum(host, "fit", "fit|fill|stretch", &v->fit) != KZ_OK;
+    bad |= a->param_color(host, "background", &v->bg) != KZ_OK;
+    bad |= a->param_bool(host, "loop", &v->loop) != KZ_OK;
+    bad |= a->param_double(host, "start", 0, 1e7, &start) != KZ_OK;
+    bad |= a->param_double(host, "volume", 0, 100, &v->volume) != KZ_OK;
+    bad |= a->param_int(host, "threads", 1, 16, &threads) != KZ_OK;
+    bad |= a->param_bool(host, "untimed", &v->untimed) != KZ_OK;
+    if (bad) {
+        free(v);
+        return KZ_ERR;
+    }
+    v->start = (kz_us)(start * KZ_US_PER_S + 0.5);
+    v->threads = (int)threads;
+    const char *s = strrchr(v->path, '/');
+    v->name = s ? s + 1 : v->path;
+    if (v->volume > 0)
+        a->log(host, KZ_LOG_WARN, "%s: volume = %g: audio is not played by this version; the "
+               "clip plays muted", v->name, v->volume);
+    *out = v;
+    return KZ_OK;
+}
+
+static void v_release(kz_instance *inst);
+
+static void v_destroy(kz_instance **inst)
+{
+    if (!inst || !*inst)
+        return;
+    v_release(*inst);
+    free(*inst);
+    *inst = NULL;
+}
+
+/* --- duration / check ------------------------------------------------------------------- */
+
+static kz_us v_duration(kz_instance *inst)
+{
+    video *v = inst;
+    kz_us d;
+    char err[256];
+    if (vd_probe_duration(v->path, &d, err, sizeof err) < 0) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err); /* the host caches: once */
+        return KZ_DURATION_UNKNOWN;
+    }
+    if (v->loop)
+        return d;
+    return d > v->start ? d - v->start : 0;
+}
+
+static int v_check(kz_instance *inst)
+{
+    video *v = inst;
+    vd d;
+    char err[256];
+    if (vd_open(&d, v->path, 1, 0, err, sizeof err) < 0) {
+        api(v)->param_error(v->host, "file", "%s: %s", v->name, err);
+        return 1;
+    }
+    int problems = 0;
+    if (d.clip_dur > 0 && v->start >= d.clip_dur) {
+        api(v)->param_error(v->host, "start", "%.3f s is past the end of %s (%.3f s)",
+                            v->start / 1e6, v->name, d.clip_dur / 1e6);
+        problems++;
+    }
+    vd_close(&d);
+    return problems;
+}
+
+/* --- prepare / release ------------------------------------------------------------------ */
+
+static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
+{
+    video *v = inst;
+    char err[256];
+    if (v->prepared)
+        return v->failed ? KZ_ERR : KZ_OK;
+    v->failed = 0;
+    v->ended_logged = 0;
+    if (vd_open(&v->dec, v->path, v->threads, v->loop, err, sizeof err) < 0) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
+        return KZ_ERR;
+    }
+    v->cur = av_frame_alloc();
+    if (!v->cur || vd_start(&v->dec, v->start) < 0) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot start the decoder thread", v->name);
+        av_frame_free(&v->cur);
+        vd_close(&v->dec);
+        return KZ_ERR;
+    }
+    v->prepared = 1;
+    v->have_cur = 0;
+    v->uploaded = 0;
+    v->cur_serial = -1;
+    v->presented = v->dropped_late = v->queue_sum = v->queue_samples = 0;
+    v->next_stats = STATS_EVERY_US;
+
+    SDL_RendererInfo info;
+    v->upload_mode = UP_RGB;
+    const char *force = getenv("KIZUNA_VIDEO_UPLOAD"); /* rgb | yuv: benchmarks compare both */
+    if (force && strcmp(force, "yuv") == 0)
+        v->upload_mode = UP_IYUV;
+    else if (!(force && strcmp(force, "rgb") == 0) && renderer &&
+             SDL_GetRendererInfo(renderer, &info) == 0 &&
+             !(info.flags & SDL_RENDERER_SOFTWARE) && strcmp(info.name, "software") != 0)
+        v->upload_mode = UP_IYUV; /* a GPU converts YUV for free */
+
+    /* The worker decodes the first frame now, while the current item is still on air;
+     * render() waits for it only when it is called right after prepare() (first item,
+     * kizuna render). Opening above already refused files that cannot be played. */
+    v->base = v->start;
+    v->fw = v->dec.width;
+    v->fh = v->dec.height;
+    v->sar = v->dec.sar;
+    return KZ_OK;
+}
+
+static void log_stats(video *v, int level, const char *when)
+{
+    long qs = v->queue_samples ? v->queue_samples : 1;
+    pthread_mutex_lock(&v->dec.mu);
+    long early = v->dec.dropped_early, errs = v->dec.decode_errors;
+    pthread_mutex_unlock(&v->dec.mu);
+    api(v)->log(v->host, level,
+                "%s: %s: frames presented %ld, dropped early %ld, dropped late %ld, "
+                "queue depth %.1f of %d, corrupt packets %ld",
+                v->name, when, v->presented, early, v->dropped_late,
+                (double)v->queue_sum / qs, VD_QUEUE, errs);
+}
+
+static void v_release(kz_instance *inst)
+{
+    video *v = inst;
+    if (!v->prepared)
+        return;
+    const char *st = getenv("KIZUNA_VIDEO_STATS");
+    int verbose = st && *st && strcmp(st, "0") != 0 && v->presented > 0;
+    log_stats(v, verbose ? KZ_LOG_INFO : KZ_LOG_DEBUG, "aired");
+    vd_close(&v->dec);
+    if (v->tex)
+        SDL_DestroyTexture(v->tex);
+    v->tex = NULL;
+    v->tex_kind = UP_NONE;
+    sws_freeContext(v->sws);
+    v->sws = NULL;
+    av_frame_free(&v->cur);
+    v->prepared = 0;
+}
+
+/* --- drawing ---------------------------------------------------------------------------- */
+
+/* Where the frame lands: scaled size (sw x sh) and its top-left relative to the zone. */
+static void place(video *v, const SDL_Rect *rect, int *sw, int *sh, int *x, int *y)
+{
+    double fw = v->fw, fh = v->fh;
+    if (v->sar.num > 0 && v->sar.den > 0)
+        fw = fw * v->sar.num / v->sar.den;
+    double sx = rect->w / fw, sy = rect->h / fh;
+    double s = v->fit == FIT_FIT ? (sx < sy ? sx : sy) : (sx > sy ? sx : sy);
+    if (v->fit == FIT_STRETCH) {
+        *sw = rect->w;
+        *sh = rect->h;
+    } else {
+        *sw = (int)(fw * s + 0.5);
+        *sh = (int)(fh * s + 0.5);
+        /* Snap to the zone when within a pixel, so a 1080p clip in a 1080p zone is exact. */
+        if (abs(*sw - rect->w) <= 1)
+            *sw = rect->w;
+        if (abs(*sh - rect->h) <= 1)
+            *sh = rect->h;
+    }
+    if (*sw < 1)
+        *sw = 1;
+    if (*sh < 1)
+        *sh = 1;
+    *x = (rect->w - *sw) / 2;
+    *y = (rect->h - *sh) / 2;
+}
+
+static int ensure_texture(video *v, SDL_Renderer *r, int kind, int w, int h)
+{
+    if (v->tex && v->tex_kind == kind && v->tex_w == w && v->tex_h == h)
+        return 0;
+    if (v->tex)
+        SDL_DestroyTexture(v->tex);
+    Uint32 f = kind == UP_RGB ? SDL_PIXELFORMAT_RGB888
+                              : kind == UP_NV12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV;
+    v->tex = SDL_CreateTexture(r, f, SDL_TEXTUREACCESS_STREAMING, w, h);
+    if (!v->tex) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot create a %dx%d texture: %s", v->name, w,
+                    h, SDL_GetError());
+        v->tex_kind = UP_NONE;
+        return -1;
+    }
+    SDL_SetTextureBlendMode(v->tex, SDL_BLENDMODE_NONE);
+    v->tex_kind = kind;
+    v->tex_w = w;
+    v->tex_h = h;
+    return 0;
+}
+
+/* Put v->cur into the texture, once per new frame. */
+static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
+{
+    AVFrame *f = v->cur;
+    int fmt = f->format;
+    v->fw = f->width;
+    v->fh = f->height;
+    if (f->sample_aspect_ratio.num > 0)
+        v->sar = f->sample_aspect_ratio;
+    if (v->upload_mode == UP_IYUV && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P)) {
+        if (ensure_texture(v, r, UP_IYUV, f->width, f->height) < 0)
+            return -1;
+        return SDL_UpdateYUVTexture(v->tex, NULL, f->data[0], f->linesize[0], f->data[1],
+                                    f->linesize[1], f->data[2], f->linesize[2]);
+    }
+    if (v->upload_mode == UP_IYUV && fmt == AV_PIX_FMT_NV12) {
+        if (ensure_texture(v, r, UP_NV12, f->width, f->height) < 0)
+            return -1;
+        return SDL_UpdateNVTexture(v->tex, NULL, f->data[0], f->linesize[0], f->data[1],
+                                   f->linesize[1]);
+    }
+    /* One libswscale pass, scaled to its final size, straight into the locked texture: the
+     * renderer then copies it 1:1 (no second scaling, no second conversion). An accelerated
+     * renderer with a format it cannot take as YUV gets the frame at its own size. */
+    int sw, sh, x, y;
+    if (v->upload_mode == UP_RGB) {
+        place(v, rect, &sw, &sh, &x, &y);
+    } else {
+        sw = f->width;
+        sh = f->height;
+    }
+    if (ensure_texture(v, r, UP_RGB, sw, sh) < 0)
+        return -1;
+    v->sws = sws_getCachedContext(v->sws, f->width, f->height, fmt, sw, sh, AV_PIX_FMT_BGR0,
+                                  SWS_BILINEAR, NULL, NULL, NULL);
+    if (!v->sws) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot convert %s frames", v->name,
+                    av_get_pix_fmt_name(fmt));
+        return -1;
+    }
+    void *pixels;
+    int pitch;
+    if (SDL_LockTexture(v->tex, NULL, &pixels, &pitch) != 0)
+        return -1;
+    uint8_t *dst[4] = {pixels, NULL, NULL, NULL};
+    int dst_stride[4] = {pitch, 0, 0, 0};
+    sws_scale(v->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
+              dst_stride);
+    SDL_UnlockTexture(v->tex);
+    return 0;
+}
+
+static void fill(SDL_Renderer *r, kz_color c, int x, int y, int w, int h)
+{
+    if (w <= 0 || h <= 0)
+        return;
+    SDL_Rect b = {x, y, w, h};
+    SDL_SetRenderDrawBlendMode(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(r, &b);
+}
+
+static void draw(video *v, SDL_Renderer *r, const SDL_Rect *rect)
+{
+    int sw, sh, x, y;
+    place(v, rect, &sw, &sh, &x, &y);
+    /* Letterbox bars only where the frame does not cover the zone. */
+    if (x > 0) {
+        fill(r, v->bg, rect->x, rect->y, x, rect->h);
+        fill(r, v->bg, rect->x + x + sw, rect->y, rect->w - x - sw, rect->h);
+    }
+    if (y > 0) {
+        fill(r, v->bg, rect->x, rect->y, rect->w, y);
+        fill(r, v->bg, rect->x, rect->y + y + sh, rect->w, rect->h - y - sh);
+    }
+    if (!v->tex || !v->uploaded)
+        return;
+    /* Visible part of the scaled frame (fill crops it), in scaled coordinates. */
+    int vx = x < 0 ? -x : 0, vy = y < 0 ? -y : 0;
+    int vw = sw - 2 * vx, vh = sh - 2 * vy;
+    if (vw > rect->w)
+        vw = rect->w;
+    if (vh > rect->h)
+        vh = rect->h;
+    SDL_Rect dst = {rect->x + (x > 0 ? x : 0), rect->y + (y > 0 ? y : 0), vw, vh};
+    SDL_Rect src;
+    if (v->tex_kind == UP_RGB && v->tex_w == sw && v->tex_h == sh) {
+        src = (SDL_Rect){vx, vy, vw, vh};
+    } else { /* texture at the frame's own size: map the visible part back */
+        src.x = (int)((double)vx * v->tex_w / sw + 0.5);
+        src.y = (int)((double)vy * v->tex_h / sh + 0.5);
+        src.w = (int)((double)vw * v->tex_w / sw + 0.5);
+        src.h = (int)((double)vh * v->tex_h / sh + 0.5);
+    }
+    SDL_RenderCopy(r, v->tex, &src, &dst);
+}
+
+/* --- render ----------------------------------------------------------------------------- */
+
+static struct timespec deadline_after(kz_us us)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += us / KZ_US_PER_S;
+    ts.tv_nsec += (us % KZ_US_PER_S) * 1000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    return ts;
+}
+
+/* Wait (main thread, d->mu held) until the worker has queued more than `have` frames, failed
+ * or ended. 0, or -1 when the deadline passed. */
+static int wait_more_locked(vd *d, int have, const struct timespec *deadline)
+{
+    while (d->qn <= have && !d->failed && !d->eof)
+        if (pthread_cond_timedwait(&d->cv, &d->mu, deadline) != 0)
+            return d->qn > have ? 0 : -1;
+    return 0;
+}
+
+/* Take the frame that belongs to target out of the queue into v->cur. Returns 1 when a new
+ * frame was taken, 0 when the one on screen stays. d->mu held.
+ *
+ * The screen is a function of time, so a frame is only taken when it is the one due
+ * (pts <= target < pts + duration); when the decoder has not reached it yet, this waits for
+ * it (at most FIRST_FRAME_WAIT_US). Playing in real time the queue is ahead and nothing
+ * waits; kizuna render and a player started mid-slot wait once. */
+static int pick_locked(video *v, vd *d, kz_us target)
+{
+    kz_us tol = d->frame_dur > 50000 ? d->frame_dur : 50000;
+    int cur_ok = v->have_cur && v->cur_serial == d->serial;
+    kz_us newest = v->base;
+    if (cur_ok && v->cur_time > newest)
+        newest = v->cur_time;
+    if (d->qn > 0 && d->q[(d->qhead + d->qn - 1) % VD_QUEUE].time > newest)
+        newest = d->q[(d->qhead + d->qn - 1) % VD_QUEUE].time;
+    /* Seek by time: t went back (a second airing, a restart) or jumped ahead of what the
+     * decoder can reach soon (a player started mid-slot): decode from the target instead,
+     * so the frame shown is the one that belongs to t. */
+    int back = target + tol < v->base || (cur_ok && target + tol < v->cur_time);
+    int ahead = !d->eof && target > newest + KZ_US_PER_S;
+    if (back || ahead) {
+        vd_seek_locked(d, target);
+        v->base = target;
+        cur_ok = 0;
+    } else {
+        d->min_useful = target;
+    }
+    struct timespec deadline = deadline_after(FIRST_FRAME_WAIT_US);
+    for (;;) {
+        while (d->qn >= 2 && d->q[(d->qhead + 1) % VD_QUEUE].time <= target) {
+            vd_drop_locked(d); /* its successor is due already: never shown */
+            v->dropped_late++;
+        }
+        if (d->qn > 0) {
+            vd_frame *f = &d->q[d->qhead];
+            /* Nothing of this run on screen yet: take the first frame even if it starts a
+             * little after target (streams whose first pts is not 0). */
+            if (f->time > target && cur_ok)
+                return 0;
+            if (f->time + f->dur <= target && d->qn == 1 && !d->eof && !d->failed &&
+                wait_more_locked(d, 1, &deadline) == 0)
+                continue; /* its successor may be the one due: wait for it */
+            vd_frame meta;
+            vd_pop_locked(d, v->cur, &meta);
+            v->cur_time = meta.time;
+            v->cur_dur = meta.dur;
+            v->cur_serial = d->serial;
+            v->have_cur = 1;
+            return 1;
+        }
+        if (d->eof || d->failed)
+            return 0;
+        if (cur_ok && target < v->cur_time + v->cur_dur)
+            return 0;
+        if (wait_more_locked(d, 0, &deadline) < 0)
+            return 0;
+    }
+}
+
+static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+{
+    video *v = inst;
+    if (!v->prepared && v_prepare(v, r) != KZ_OK)
+        return KZ_ERR;
+    if (v->failed)
+        return KZ_ERR;
+    vd *d = &v->dec;
+    kz_us target = v->start + (t > 0 ? t : 0);
+    int fresh = 0, finished = 0, failed = 0, truncated = 0, starved = 0;
+    char err[sizeof d->err];
+
+    pthread_mutex_lock(&d->mu);
+    if (v->untimed) {
+        struct timespec deadline = deadline_after(FIRST_FRAME_WAIT_US);
+        wait_more_locked(d, 0, &deadline);
+        if (d->qn > 0) {
+            vd_frame meta;
+            vd_pop_locked(d, v->cur, &meta);
+            v->cur_time = meta.time;
+            v->cur_dur = meta.dur;
+            v->have_cur = fresh = 1;
+        } else if (d->eof) {
+            finished = 1;
+        }
+    } else if (!v->loop && d->clip_dur > 0 && target >= d->clip_dur) {
+        finished = 1;
+    } else {
+        fresh = pick_locked(v, d, target);
+        if (!fresh && d->eof && d->qn == 0 && !v->loop &&
+            (!v->have_cur || target >= v->cur_time + v->cur_dur)) {
+            /* The decoder ended before the container's duration: a truncated file. */
+            finished = 1;
+            truncated = d->clip_dur > 0 && d->last_end + d->frame_dur < d->clip_dur;
+        }
+        starved = !v->have_cur && !d->failed && !finished;
+    }
+    if (d->failed && !(v->have_cur && v->cur_serial == d->serial && d->eof)) {
+        failed = 1;
+        snprintf(err, sizeof err, "%s", d->err);
+    }
+    v->queue_sum += d->qn;
+    v->queue_samples++;
+    kz_us last_end = d->last_end, clip_dur = d->clip_dur;
+    pthread_mutex_unlock(&d->mu);
+
+    if (failed) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
+        v->failed = 1;
+        return KZ_ERR;
+    }
+    if (truncated && !v->ended_logged) {
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: ends early at %.3f s of %.3f s (truncated file?)",
+                    v->name, last_end / 1e6, clip_dur / 1e6);
+        v->ended_logged = 1;
+    }
+    if (starved && !v->ended_logged) {
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: no frame after %.1f s of waiting", v->name,
+                    FIRST_FRAME_WAIT_US / 1e6);
+        v->ended_logged = 1;
+    }
+    if (fresh) {
+        if (upload(v, r, rect) != 0) {
+            api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot upload a frame: %s", v->name,
+                        SDL_GetError());
+            v->failed = 1;
+            return KZ_ERR;
+        }
+        /* The texture holds the picture now: give the decoder its buffer back (3 MB at
+         * 1080p). Should the zone change size, the texture is scaled until the next frame. */
+        av_frame_unref(v->cur);
+        v->uploaded = 1;
+        v->presented++;
+        plog_frame(v, t);
+    }
+    draw(v, r, rect);
+    if (t >= v->next_stats) {
+        log_stats(v, KZ_LOG_INFO, "playing");
+        while (v->next_stats <= t)
+            v->next_stats += STATS_EVERY_US;
+    }
+    return finished ? KZ_FINISHED : KZ_OK;
+}
+
+static const kz_plugin video_plugin = {
+    .abi_version = KZ_ABI_VERSION,
+    .struct_size = sizeof(kz_plugin),
+    .name = "video",
+    .version = "1.0",
+    .description = "video clips (FFmpeg): threaded decode, gapless, loop, seek by time",
+    .create = v_create,
+    .check = v_check,
+    .prepare = v_prepare,
+    .duration = v_duration,
+    .render = v_render,
+    .release = v_release,
+    .destroy = v_destroy,
+};
+
+KZ_PLUGIN_EXPORT(video_plugin)
