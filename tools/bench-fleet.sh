@@ -4,7 +4,8 @@
 # its own libmosquitto network thread, polled once per 60 Hz frame), and an operator that
 # publishes a group interrupt (then a clear) ROUNDS times and times until the last screen's
 # reply arrives. Prints those times, and the CPU time of the broker and of the screens.
-#   SCREENS=200 ROUNDS=5 sh tools/bench-fleet.sh
+#   SCREENS=200 ROUNDS=5 WALL_SECONDS=30 sh tools/bench-fleet.sh
+# Then a 2x1 wall for WALL_SECONDS (tools/wall-sync.sh).
 set -eu
 N=${SCREENS:-200}
 ROUNDS=${ROUNDS:-5}
@@ -70,3 +71,9 @@ print("CPU idle, %d screens connected (%.1f s): broker %.3f s (%.1f%%), screens 
       % (n, idle, bi - bb, 100 * (bi - bb) / idle, si - sb, 100 * (si - sb) / idle, n))
 print("commands: SCREENS=%d ROUNDS=%d sh tools/bench-fleet.sh" % (n, len(rounds) // 2))
 PY
+trap - EXIT; cleanup
+# The wall: a 2x1 wall of headless tiles, largest frame offset (WALL_SECONDS=0 skips it; the
+# full run is sh tools/wall-sync.sh 2 300).
+if [ "${WALL_SECONDS:-30}" != 0 ]; then
+    sh "$(dirname "$0")/wall-sync.sh" 2 "${WALL_SECONDS:-30}"
+fi
