@@ -689,6 +689,15 @@ static void on_publish(struct mosquitto *m, void *ud, int mid)
     pthread_mutex_unlock(&f->mu);
 }
 
+/* The library's own errors (TLS handshakes, certificate checks) are the only explanation of
+ * a connection that never comes up: pass them on (repeats are counted by the log). */
+static void on_log(struct mosquitto *m, void *ud, int level, const char *str)
+{
+    kz_fleet *f = ud;
+    if (level & MOSQ_LOG_ERR)
+        kz_log(LOG, KZ_LOG_WARN, "%s: %s", f->url, str);
+}
+
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 static void lib_init(void)
 {
@@ -759,6 +768,7 @@ kz_fleet *kz_fleet_start(const kz_fleet_config *cfg, const char *screen, const c
     mosquitto_disconnect_callback_set(f->m, on_disconnect);
     mosquitto_message_callback_set(f->m, on_message);
     mosquitto_publish_callback_set(f->m, on_publish);
+    mosquitto_log_callback_set(f->m, on_log);
     mosquitto_reconnect_delay_set(f->m, 1, (unsigned)cfg->reconnect_max_s, true);
     mosquitto_max_inflight_messages_set(f->m, KZ_FLEET_WINDOW + 8);
     int rc = mosquitto_will_set(f->m, f->t_status, 7, "offline", 1, true);
