@@ -59,6 +59,6 @@ for s in tls-nocert tls-wrongca; do
     if grep -q ': connected' "$tmp/$s.st"; then echo "$s connected"; exit 1; fi
     grep "fleet.*mqtts" "$tmp/$s.log" | tail -n 2
 done
-grep -q 'certificate required' "$tmp/tls-nocert.log"
+grep -Eq 'certificate required|Protocol error' "$tmp/tls-nocert.log"
 grep -q 'certificate verify failed' "$tmp/tls-wrongca.log"
 echo ok
