@@ -593,6 +593,9 @@ struct kz_fleet {
     kz_us connected_mono, next_heartbeat, last_sync;
     int spool_dirty, offline_mid, offline_acked;
     long commands, replies, pop_sent, pop_acked;
+    /* Request ids already run: QoS 1 may deliver a command twice; it runs once. */
+    char done_ids[16][64];
+    int done_next;
 };
 
 static void on_connect(struct mosquitto *m, void *ud, int rc)
@@ -937,9 +940,20 @@ void kz_fleet_poll(kz_fleet *f, kz_fleet_cmd_fn fn, void *ud, int max_cmds, kz_u
         kz_buf out = {0};
         char rid[96];
         kz_fleet_request_id(in->payload, rid, sizeof rid);
-        f->commands++;
-        kz_log(LOG, KZ_LOG_INFO, "command from the broker: %.60s", in->payload);
-        fn(ud, in->payload, &out);
+        int again = 0;
+        for (int k = 0; rid[0] && k < 16; k++)
+            again |= !strncmp(f->done_ids[k], rid, sizeof f->done_ids[k]);
+        if (again) {
+            kz_buf_printf(&out, "ok\nalready done (request id %s was run before)\n", rid);
+        } else {
+            f->commands++;
+            kz_log(LOG, KZ_LOG_INFO, "command from the broker: %.60s", in->payload);
+            fn(ud, in->payload, &out);
+            if (rid[0]) {
+                snprintf(f->done_ids[f->done_next], sizeof f->done_ids[0], "%s", rid);
+                f->done_next = (f->done_next + 1) % 16;
+            }
+        }
         kz_buf msg = {0};
         if (rid[0])
             kz_buf_printf(&msg, "id=%s\n", rid);

@@ -2,7 +2,8 @@
 # The fleet over MQTT, end to end: a private broker on a free loopback port, two headless
 # players in group "lobby". Retained "online" status and a heartbeat; a group interrupt
 # published with mosquitto_pub is on both screens within one second (status and screenshot),
-# both answer on their reply topic; a screen command reaches one screen only; clear; a player
+# both answer on their reply topic; a screen command reaches one screen only; a repeated
+# request id runs once; clear; a player
 # stopped cleanly says "offline", one killed says it through its Last Will.
 set -eu
 tmp=$(mktemp -d)
@@ -77,6 +78,15 @@ i=0; while ctl tile-b status | grep -q '^interrupt since'; do
     i=$((i + 1)); [ $i -lt 50 ] || { echo "tile-b kept the interrupt"; exit 1; }; sleep 0.02; done
 ctl tile-a status | grep -q '^interrupt since'
 ctl tile-a status | grep -q "^fleet $url as tile-a: connected"
+echo "--- a request id seen before is answered, not run again (QoS 1 may deliver twice)"
+sub -t kizuna/tile-a/reply -C 1 -W 5 >"$tmp/again" &
+subpid=$!; sleep 0.3
+pub -q 1 -t kizuna/tile-a/cmd -m "clear
+id=e1"
+wait $subpid
+cat "$tmp/again"
+grep -q 'already done' "$tmp/again"
+ctl tile-a status | grep -q '^interrupt since'
 echo "--- a bad command is answered, not run"
 sub -t kizuna/tile-a/reply -C 1 -W 5 >"$tmp/bad-reply" &
 subpid=$!; sleep 0.3
