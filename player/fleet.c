@@ -336,6 +336,8 @@ static int spool_push(kz_spool *s, off_t off, int len)
         s->cap = cap;
     }
     s->e[s->n++] = (kz_spool_entry){.off = off, .len = len};
+    s->n_pending++;
+    s->pending_bytes += len;
     return 0;
 }
 
@@ -426,6 +428,15 @@ fail:
     return -1;
 }
 
+/* A large file of mostly delivered lines and acks: keep only what is pending. */
+static void spool_maybe_compact(kz_spool *s)
+{
+    if (s->size <= KZ_SPOOL_COMPACT_BYTES)
+        return;
+    if (s->pending_bytes * 4 < s->size)
+        spool_compact(s);
+}
+
 int kz_spool_open(kz_spool *s, const char *path)
 {
     memset(s, 0, sizeof *s);
@@ -457,9 +468,11 @@ int kz_spool_open(kz_spool *s, const char *path)
             char *end;
             long long at = strtoll(line + 5, &end, 10);
             long i = (*end == '\n' && end != line + 5) ? spool_find(s, (off_t)at) : -1;
-            if (i >= 0)
+            if (i >= 0 && !s->e[i].done) {
                 s->e[i].done = 1;
-            else
+                s->n_pending--;
+                s->pending_bytes -= s->e[i].len;
+            } else
                 bad++;
         } else if (line[0] != '#' && line[0] != '\n') {
             if (spool_push(s, off, (int)len)) {
@@ -486,8 +499,7 @@ int kz_spool_open(kz_spool *s, const char *path)
     if (pending)
         kz_log(LOG, KZ_LOG_INFO, "%s: %zu proof-of-play lines from an earlier run still to send",
                path, pending);
-    if (s->size > KZ_SPOOL_COMPACT_BYTES && s->n - s->head < pending * 2 + 16)
-        spool_compact(s);
+    spool_maybe_compact(s);
     return 0;
 }
 
@@ -512,10 +524,7 @@ int kz_spool_append(kz_spool *s, const char *line, size_t len)
 
 size_t kz_spool_pending(const kz_spool *s)
 {
-    size_t n = 0;
-    for (size_t i = s->head; i < s->n; i++)
-        n += !s->e[i].done;
-    return n;
+    return s->n_pending;
 }
 
 int kz_spool_read(kz_spool *s, size_t i, char *buf, size_t n)
@@ -539,17 +548,11 @@ int kz_spool_done(kz_spool *s, size_t i)
         return -1;
     s->size += n;
     s->e[i].done = 1;
+    s->n_pending--;
+    s->pending_bytes -= s->e[i].len;
     s->delivered++;
     spool_drop_prefix(s);
-    if (s->size > KZ_SPOOL_COMPACT_BYTES) {
-        /* Mostly delivered lines and acks: keep only what is pending. */
-        off_t pending_bytes = 0;
-        for (size_t k = s->head; k < s->n; k++)
-            if (!s->e[k].done)
-                pending_bytes += s->e[k].len;
-        if (pending_bytes * 4 < s->size)
-            spool_compact(s);
-    }
+    spool_maybe_compact(s);
     return 0;
 }
 

@@ -92,6 +92,8 @@ typedef struct kz_spool {
     kz_spool_entry *e; /* owned; [head, n) are the entries not yet removed */
     size_t head, n, cap;
     off_t size;        /* bytes in the file */
+    size_t n_pending;  /* entries not delivered */
+    off_t pending_bytes; /* their bytes */
     long appended, delivered, compactions;
 } kz_spool;
 
