@@ -3,11 +3,14 @@
 # this machine play the same playlist (one looping video clip) with their own tile = C,R, each
 # writing a presentation log (KIZUNA_VIDEO_LOG: wall time, clip, frame time, item time per
 # newly presented frame). tools/wall-sync.py reports the largest frame offset between tiles.
-#   sh tools/wall-sync.sh [TILES [SECONDS]]      defaults: 2 tiles, 300 s (the full run)
+#   [NICE=-10] sh tools/wall-sync.sh [TILES [SECONDS]]   defaults: 2 tiles, 300 s (the full run)
 # Target: at most one frame. Loopback only; nothing leaves this machine.
 set -eu
 TILES=${1:-2}
 SECS=${2:-300}
+# NICE=-10 (root): let the tiles go first, as on a screen's own machine where the player is
+# the main thing running; the default 0 shares the CPUs evenly with everything else.
+NICE=${NICE:-0}
 BUILD=${BUILD:-build}
 case $TILES in 2) COLS=2 ROWS=1 ;; 4) COLS=2 ROWS=2 ;; *) echo "TILES: 2 or 4" >&2; exit 2 ;; esac
 KZ=$BUILD/kizuna
@@ -60,10 +63,11 @@ INI
         i=$((i + 1))
     done
 done
-echo "wall-sync: $TILES tiles (${COLS}x${ROWS}), $SECS s, clip $clip (${FPS} fps)"
+echo "wall-sync: $TILES tiles (${COLS}x${ROWS}), $SECS s, clip $clip (${FPS} fps), nice $NICE"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for k in $(seq 0 $((TILES - 1))); do
     KIZUNA_VIDEO_LOG=$tmp/tile$k.log KIZUNA_CONTROL=$tmp/tile$k.sock \
-        "$KZ" run --config "$tmp/tile$k/player.ini" --exit-after "$SECS" 2>"$tmp/tile$k.err" &
+        nice -n "$NICE" "$KZ" run --config "$tmp/tile$k/player.ini" --exit-after "$SECS" 2>"$tmp/tile$k.err" &
     pids="$pids $!"
 done
 for p in $pids; do wait "$p" || { echo "wall-sync: a player failed"; cat "$tmp"/tile*.err; exit 1; }; done
@@ -72,5 +76,9 @@ keep=build/bench/wall-sync-logs-$TILES
 rm -rf "$keep"; mkdir -p "$keep"
 logs=
 for k in $(seq 0 $((TILES - 1))); do cp "$tmp/tile$k.log" "$keep/"; logs="$logs $keep/tile$k.log"; done
+# The tiles share this machine's CPUs with everything else on it: a busy machine stalls them.
+psi=$(sed -n 's/^some avg10=\([0-9.]*\) avg60=\([0-9.]*\).*/CPU pressure (some) avg10 \1 %, avg60 \2 %/p' /proc/pressure/cpu 2>/dev/null || true)
+echo "load average (1, 5, 15 min) at the start: $load0; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; ${psi:-no PSI}" \
+    | tee "build/bench/wall-sync-$TILES.txt"
 # shellcheck disable=SC2086
-python3 "$(dirname "$0")/wall-sync.py" $CLIP_S $FPS 3 $logs | tee "build/bench/wall-sync-$TILES.txt"
+python3 "$(dirname "$0")/wall-sync.py" $CLIP_S $FPS 3 $logs | tee -a "build/bench/wall-sync-$TILES.txt"
