@@ -56,6 +56,7 @@ typedef struct ops {
     kz_us last_frame_mono, open_mono;
     long late_frames;
     kz_us now; /* the player's clock at the last frame */
+    char screen[96]; /* name in proof of play: the config's, plus -dN on display N > 0 */
 } ops;
 
 static int accelerated(const kz_player *p)
@@ -208,6 +209,7 @@ void kz_hook_slot(kz_player *p, const char *zone, const kz_slot *ended, int outc
             if (same_slot(&z->rec, &ei) && outcome == KZ_AIRED_COMPLETED && now >= ended->end)
                 end = ended->end;
         } else { /* the model was replaced (reload): judge from the record */
+            memset(&p->skipped, 0, sizeof p->skipped); /* a skip ends with its model */
             oc = now < z->rec.slot_end ? KZ_AIRED_INTERRUPTED : KZ_AIRED_COMPLETED;
             end = now < z->rec.slot_end ? now : z->rec.slot_end;
         }
@@ -271,7 +273,7 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
     char a[48], b[48], c[48];
     fmt_time(now, a, sizeof a);
     double up = (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S;
-    kz_buf_printf(out, "ok\nscreen %s\nnow %s\nclock %s", p->cfg.name, a,
+    kz_buf_printf(out, "ok\nscreen %s\nnow %s\nclock %s", o->screen, a,
                   p->clock.fixed ? "fixed" : "real");
     if (p->clock.fixed)
         kz_buf_printf(out, " x%g", p->clock.speed);
@@ -484,10 +486,17 @@ void kz_hook_open(kz_player *p)
     o->pop.fd = -1;
     o->open_mono = kz_now_mono();
     o->now = kz_clock_now(&p->clock);
-    if (p->cfg.logs[0] && kz_pop_open(&o->pop, p->cfg.logs, p->cfg.name) == 0)
+    /* One process per display: each has its own screen name in proof of play (so line ids
+     * stay unique in a shared logs directory) and its own socket. */
+    char *screen = o->screen;
+    if (p->cfg.display_index > 0)
+        snprintf(screen, sizeof o->screen, "%s-d%d", p->cfg.name, p->cfg.display_index);
+    else
+        snprintf(screen, sizeof o->screen, "%s", p->cfg.name);
+    if (p->cfg.logs[0] && kz_pop_open(&o->pop, p->cfg.logs, screen) == 0)
         o->pop_ok = 1;
     char path[108];
-    if (kz_ctl_socket_path(&p->cfg, path, sizeof path))
+    if (kz_ctl_socket_path(&p->cfg, p->cfg.display_index, path, sizeof path))
         kz_log(LOG, KZ_LOG_ERROR, "no path for the control socket ([paths] logs too long and "
                "no $XDG_RUNTIME_DIR)");
     else if (kz_ctl_listen(&o->ctl, path, handle, p) == 0)
