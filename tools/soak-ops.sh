@@ -63,7 +63,8 @@ color = #222222
 duration = 10s
 INI
 fi
-[ -d build/content ] || sh tools/make-demo-media.sh build/content >/dev/null 2>&1 || true
+note "demo media (tools/make-demo-media.sh, skips what exists)"
+sh tools/make-demo-media.sh build/content >"$DIR/media.log" 2>&1 || bad "demo media: see $DIR/media.log"
 CFG=$DIR/player.ini
 cat >"$CFG" <<INI
 [display]
