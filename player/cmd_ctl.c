@@ -13,7 +13,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: kizuna ctl [--config F] [--socket PATH] [--timeout MS] COMMAND\n"
+    fprintf(f, "usage: kizuna ctl [--config F] [--display N] [--socket PATH] [--timeout MS] "
+               "COMMAND\n"
                "  status                          what is on air, uptime, memory, last errors\n"
                "  skip                            take the item on air off early (standby until "
                "its slot ends)\n"
@@ -30,10 +31,11 @@ int kz_cmd_ctl(int argc, char **argv)
         {"config", required_argument, NULL, 'c'}, {"socket", required_argument, NULL, 's'},
         {"text", required_argument, NULL, 't'},   {"until", required_argument, NULL, 'u'},
         {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+        {"display", required_argument, NULL, 'd'},
         {0, 0, 0, 0},
     };
     const char *config = NULL, *sock = NULL, *text = NULL, *until = NULL;
-    int timeout = 5000;
+    int timeout = 5000, display = -1;
     optind = 1;
     opterr = 0;
     int c;
@@ -45,6 +47,13 @@ int kz_cmd_ctl(int argc, char **argv)
         case 't': text = optarg; break;
         case 'u': until = optarg; break;
         case 'T': timeout = atoi(optarg) > 0 ? atoi(optarg) : 5000; break;
+        case 'd':
+            display = atoi(optarg);
+            if (display < 0 || display > 15) {
+                fprintf(stderr, "kizuna ctl: --display %s: expected 0 to 15\n", optarg);
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         default:
             fprintf(stderr, "kizuna ctl: unknown option or missing value: %s\n",
@@ -99,7 +108,8 @@ int kz_cmd_ctl(int argc, char **argv)
                             "--socket PATH)\n");
             return 1;
         }
-        if (kz_ctl_socket_path(&cfg, path, sizeof path)) {
+        if (kz_ctl_socket_path(&cfg, display >= 0 ? display : cfg.display_index, path,
+                               sizeof path)) {
             fprintf(stderr, "kizuna ctl: no control socket path for %s\n", cfg.path);
             return 1;
         }

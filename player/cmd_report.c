@@ -157,10 +157,18 @@ static int cmp_day(const void *a, const void *b)
 }
 
 int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us to, int by,
-                    const kz_model *plan)
+                    const kz_model *plan, const char *zone)
 {
     memset(r, 0, sizeof *r);
     r->by = by;
+    if (zone) {
+        snprintf(r->zone, sizeof r->zone, "%s", zone);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(recs[i].zone, zone))
+                recs[k++] = recs[i];
+        n = k;
+    }
     /* de-duplicate by line id */
     qsort(recs, n, sizeof *recs, cmp_id);
     size_t m = 0;
@@ -264,14 +272,23 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
         r->off_air_s = 0;
     /* planned: walk the same schedule over the range */
     int n_zones = plan ? kz_schedule_zone_count(plan) : 0;
-    for (int zone = 0; plan && to > from && zone < (n_zones > 0 ? n_zones : 1); zone++) {
+    int only = zone && plan ? kz_schedule_zone_find(plan, zone) : -1;
+    if (zone && plan && only < 0)
+        kz_log(LOG, KZ_LOG_WARN, "zone %s: no playlist plays in it; nothing is planned there",
+               zone);
+    if (zone && plan)
+        r->has_plan = 1;
+    for (int zi = 0; plan && to > from && zi < (n_zones > 0 ? n_zones : 1); zi++) {
+        if (zone && zi != only)
+            continue;
+        int zone_i = zi;
         r->has_plan = 1;
         kz_slot s, nx;
-        kz_schedule_zone_at(plan, zone, from, &s);
+        kz_schedule_zone_at(plan, zone_i, from, &s);
         for (long k = 0; k < KZ_PLAN_MAX_SLOTS && s.start < to; k++) {
             double ov = overlap(s.start, s.end, from, to);
             if (!s.item) {
-                if (zone == 0) /* the main zone's standby slide */
+                if (zone_i == 0) /* the main zone's standby slide */
                     r->planned_standby_s += ov;
             } else {
                 const kz_item *it = s.item;
@@ -289,7 +306,7 @@ int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us 
                 row->planned_airtime += ov;
                 c->planned += ov;
             }
-            if (kz_schedule_zone_next(plan, zone, &s, &nx) || nx.end <= nx.start ||
+            if (kz_schedule_zone_next(plan, zone_i, &s, &nx) || nx.end <= nx.start ||
                 nx.start < s.end)
                 break;
             s = nx;
@@ -367,7 +384,8 @@ void kz_report_write_text(const kz_report *r, FILE *f)
     char a[48], b[48], d[32];
     kz_time_format(r->from, a, sizeof a);
     kz_time_format(r->to, b, sizeof b);
-    fprintf(f, "proof of play %s .. %s\n", a, b);
+    fprintf(f, "proof of play %s .. %s, %s%s\n", a, b, r->zone[0] ? "zone " : "every zone",
+            r->zone);
     fprintf(f, "%ld lines (%ld duplicates dropped, %ld unreadable skipped), %d screen%s%s%s\n",
             r->records, r->duplicates, r->skipped, r->screens, r->screens == 1 ? "" : "s",
             r->screens ? ": " : "", r->screen);
@@ -474,7 +492,9 @@ void kz_report_write_json(const kz_report *r, FILE *f)
     char a[48], b[48];
     kz_time_format(r->from, a, sizeof a);
     kz_time_format(r->to, b, sizeof b);
-    fprintf(f, "{\"from\":\"%s\",\"to\":\"%s\",\"by\":\"%s\",\"lines\":%ld,\"duplicates\":%ld,"
+    fputs("{\"zone\":", f);
+    json_str(f, r->zone[0] ? r->zone : "*");
+    fprintf(f, ",\"from\":\"%s\",\"to\":\"%s\",\"by\":\"%s\",\"lines\":%ld,\"duplicates\":%ld,"
                "\"skipped\":%ld,\"screens\":%d,\"has_plan\":%s,\n\"rows\":[",
             a, b, by_names[r->by], r->records, r->duplicates, r->skipped, r->screens,
             r->has_plan ? "true" : "false");
@@ -552,8 +572,9 @@ int kz_report_write_png(const kz_report *r, kz_fonts *fonts, const char *path, i
     char a[48], b[48], title[256];
     kz_time_format(r->from, a, sizeof a);
     kz_time_format(r->to, b, sizeof b);
-    snprintf(title, sizeof title, "Airtime per day by campaign — %s — %.10s .. %.10s",
-             r->screen[0] ? r->screen : "kizuna", a, b);
+    snprintf(title, sizeof title, "Airtime per day by campaign — %s, %s%s — %.10s .. %.10s",
+             r->screen[0] ? r->screen : "kizuna", r->zone[0] ? "zone " : "all zones",
+             r->zone, a, b);
     label(ren, fonts, title, fs * 3 / 2, 1, w / 2, fs / 2, 1, ink);
     /* legend */
     int lx = fs * 4, ly = fs * 5 / 2 + fs;
@@ -739,10 +760,11 @@ int kz_cmd_report(int argc, char **argv)
         {"to", required_argument, NULL, 't'},     {"by", required_argument, NULL, 'b'},
         {"format", required_argument, NULL, 'F'}, {"out", required_argument, NULL, 'o'},
         {"size", required_argument, NULL, 's'},   {"no-plan", no_argument, NULL, 'n'},
+        {"zone", required_argument, NULL, 'z'},
         {0, 0, 0, 0},
     };
     const char *config = NULL, *from_s = NULL, *to_s = NULL, *by_s = "campaign",
-               *format = "text", *out = NULL;
+               *format = "text", *out = NULL, *zone = NULL;
     int w = 1280, h = 720, no_plan = 0;
     optind = 1;
     opterr = 0;
@@ -756,6 +778,7 @@ int kz_cmd_report(int argc, char **argv)
         case 'F': format = optarg; break;
         case 'o': out = optarg; break;
         case 'n': no_plan = 1; break;
+        case 'z': zone = optarg; break;
         case 's':
             if (kz_parse_size(optarg, &w, &h) || w < 320 || h < 200 || w > 8192 || h > 8192) {
                 fprintf(stderr, "kizuna report: --size %s: expected WxH from 320x200\n", optarg);
@@ -786,7 +809,7 @@ int kz_cmd_report(int argc, char **argv)
     if (optind >= argc) {
         fprintf(stderr, "usage: kizuna report LOG... [--config F] [--from TIME] [--to TIME] "
                         "[--by campaign|day|item|hour] [--format text|csv|json|png] [--out F] "
-                        "[--size WxH] [--no-plan]\n  LOG: pop-*.tsv files or directories of "
+                        "[--size WxH] [--zone Z] [--no-plan]\n  LOG: pop-*.tsv files or directories of "
                         "them ([paths] logs)\n");
         return 2;
     }
@@ -846,7 +869,7 @@ int kz_cmd_report(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    if (kz_report_build(&r, rv.v, rv.n, from, to, by, have_player ? &p.model : NULL)) {
+    if (kz_report_build(&r, rv.v, rv.n, from, to, by, have_player ? &p.model : NULL, zone)) {
         fprintf(stderr, "kizuna report: out of memory\n");
         goto done;
     }

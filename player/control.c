@@ -50,8 +50,11 @@ void kz_buf_free(kz_buf *b)
     memset(b, 0, sizeof *b);
 }
 
-int kz_ctl_socket_path(const kz_config *c, char *out, size_t n)
+int kz_ctl_socket_path(const kz_config *c, int display, char *out, size_t n)
 {
+    char suffix[16] = "";
+    if (display > 0)
+        snprintf(suffix, sizeof suffix, "-d%d", display);
     const char *env = getenv("KIZUNA_CONTROL");
     struct sockaddr_un sa;
     size_t max = sizeof sa.sun_path;
@@ -63,13 +66,13 @@ int kz_ctl_socket_path(const kz_config *c, char *out, size_t n)
         snprintf(out, n, "%s", env);
         return 0;
     }
-    if (c->logs[0] && strlen(c->logs) + strlen("/control.sock") < max) {
-        snprintf(out, n, "%s/control.sock", c->logs);
+    if (c->logs[0] && strlen(c->logs) + strlen("/control.sock") + strlen(suffix) < max) {
+        snprintf(out, n, "%s/control%s.sock", c->logs, suffix);
         return 0;
     }
     const char *xdg = getenv("XDG_RUNTIME_DIR");
-    if (xdg && *xdg && strlen(xdg) + strlen(c->name) + 16 < max) {
-        snprintf(out, n, "%s/kizuna-%s.sock", xdg, c->name[0] ? c->name : "kizuna");
+    if (xdg && *xdg && strlen(xdg) + strlen(c->name) + strlen(suffix) + 16 < max) {
+        snprintf(out, n, "%s/kizuna-%s%s.sock", xdg, c->name[0] ? c->name : "kizuna", suffix);
         return 0;
     }
     return -1;

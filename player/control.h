@@ -48,8 +48,9 @@ typedef struct kz_ctl_server {
 
 /* Where the socket lives for this configuration: $KIZUNA_CONTROL when set, else
  * <[paths] logs>/control.sock, else (path too long for a UNIX socket)
- * $XDG_RUNTIME_DIR/kizuna-<name>.sock. 0, or -1 when no path fits. */
-int kz_ctl_socket_path(const kz_config *c, char *out, size_t n);
+ * $XDG_RUNTIME_DIR/kizuna-<name>.sock. A player on display N > 0 (one process per display)
+ * uses control-dN.sock / kizuna-<name>-dN.sock. 0, or -1 when no path fits. */
+int kz_ctl_socket_path(const kz_config *c, int display, char *out, size_t n);
 
 /* Bind and listen (non-blocking, mode 0600). A stale socket left by a killed player is
  * replaced; a live one (another player answering) is an error. 0 or -1 (logged). */

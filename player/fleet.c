@@ -757,7 +757,7 @@ kz_fleet *kz_fleet_start(const kz_fleet_config *cfg, const char *screen, const c
     if (spool_dir) {
         char path[PATH_MAX];
         mkdir(spool_dir, 0755);
-        snprintf(path, sizeof path, "%s/fleet-spool.tsv", spool_dir);
+        snprintf(path, sizeof path, "%s/fleet-spool-%s.tsv", spool_dir, screen);
         f->spool_ok = kz_spool_open(&f->spool, path) == 0;
     }
     char id[96];

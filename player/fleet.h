@@ -14,9 +14,9 @@
  * happens on the caller's thread in kz_fleet_poll, which never waits on the network:
  * mosquitto_publish only queues a packet for the network thread.
  *
- * Proof of play goes through a spool file (<dir>/fleet-spool.tsv), so that it survives the
- * broker being away and the player being restarted: a line is appended there first, published
- * in order while connected, and marked done only when its PUBACK arrives. */
+ * Proof of play goes through a spool file (<dir>/fleet-spool-<screen>.tsv), so that it
+ * survives the broker being away and the player being restarted: a line is appended there
+ * first, published in order while connected, and marked done only when its PUBACK arrives. */
 #ifndef KZ_FLEET_H
 #define KZ_FLEET_H
 #include <limits.h>
@@ -119,9 +119,9 @@ typedef struct kz_fleet kz_fleet;
 typedef void (*kz_fleet_cmd_fn)(void *ud, char *request, struct kz_buf *out);
 
 /* Start the client: subscriptions, Last Will, TLS, credentials, the network thread. screen is
- * the topic name (already checked); spool_dir holds fleet-spool.tsv (NULL: no spool, proof of
- * play is not accepted). Returns NULL on a configuration error (logged); an unreachable broker
- * is not an error (the client keeps trying). */
+ * the topic name (already checked); spool_dir holds fleet-spool-<screen>.tsv (NULL: no spool,
+ * proof of play is not accepted). Returns NULL on a configuration error (logged); an
+ * unreachable broker is not an error (the client keeps trying). */
 kz_fleet *kz_fleet_start(const kz_fleet_config *cfg, const char *screen, const char *spool_dir);
 /* Run what arrived (at most max_cmds commands) with fn, publish replies, send pending proof of
  * play, write acks. Never blocks on the network. mono_now: kz_now_mono(). */

@@ -57,7 +57,9 @@ typedef struct ops {
     kz_us last_frame_mono, open_mono;
     long late_frames;
     kz_us now; /* the player's clock at the last frame */
+    char screen[96]; /* name in proof of play: the config's, plus -dN on display N > 0 */
     kz_fleet *fleet; /* [fleet]: the MQTT client, or NULL (fleet.c) */
+    char fleet_screen[KZ_FLEET_NAME_MAX];
 } ops;
 
 static int accelerated(const kz_player *p)
@@ -216,6 +218,7 @@ void kz_hook_slot(kz_player *p, const char *zone, const kz_slot *ended, int outc
             if (same_slot(&z->rec, &ei) && outcome == KZ_AIRED_COMPLETED && now >= ended->end)
                 end = ended->end;
         } else { /* the model was replaced (reload): judge from the record */
+            memset(&p->skipped, 0, sizeof p->skipped); /* a skip ends with its model */
             oc = now < z->rec.slot_end ? KZ_AIRED_INTERRUPTED : KZ_AIRED_COMPLETED;
             end = now < z->rec.slot_end ? now : z->rec.slot_end;
         }
@@ -279,7 +282,7 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
     char a[48], b[48], c[48];
     fmt_time(now, a, sizeof a);
     double up = (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S;
-    kz_buf_printf(out, "ok\nscreen %s\nnow %s\nclock %s", p->cfg.name, a,
+    kz_buf_printf(out, "ok\nscreen %s\nnow %s\nclock %s", o->screen, a,
                   p->clock.fixed ? "fixed" : "real");
     if (p->clock.fixed)
         kz_buf_printf(out, " x%g", p->clock.speed);
@@ -482,6 +485,18 @@ void kz_ops_command(kz_player *p, char *req, kz_buf *out)
 
 /* ---- lifecycle -------------------------------------------------------------------------- */
 
+/* The fleet's name for this screen: [fleet] screen, else [player] name; like the proof of
+ * play's, with -dN for display N > 0 (one process per display, each its own topics). */
+static const char *fleet_screen(const kz_player *p, char *out)
+{
+    const char *base = p->cfg.fleet.screen[0] ? p->cfg.fleet.screen : p->cfg.name;
+    if (p->cfg.display_index > 0)
+        snprintf(out, KZ_FLEET_NAME_MAX, "%s-d%d", base, p->cfg.display_index);
+    else
+        snprintf(out, KZ_FLEET_NAME_MAX, "%s", base);
+    return out;
+}
+
 void kz_hook_open(kz_player *p)
 {
     ops *o = calloc(1, sizeof *o);
@@ -494,10 +509,17 @@ void kz_hook_open(kz_player *p)
     o->pop.fd = -1;
     o->open_mono = kz_now_mono();
     o->now = kz_clock_now(&p->clock);
-    if (p->cfg.logs[0] && kz_pop_open(&o->pop, p->cfg.logs, p->cfg.name) == 0)
+    /* One process per display: each has its own screen name in proof of play (so line ids
+     * stay unique in a shared logs directory) and its own socket. */
+    char *screen = o->screen;
+    if (p->cfg.display_index > 0)
+        snprintf(screen, sizeof o->screen, "%s-d%d", p->cfg.name, p->cfg.display_index);
+    else
+        snprintf(screen, sizeof o->screen, "%s", p->cfg.name);
+    if (p->cfg.logs[0] && kz_pop_open(&o->pop, p->cfg.logs, screen) == 0)
         o->pop_ok = 1;
     char path[108];
-    if (kz_ctl_socket_path(&p->cfg, path, sizeof path))
+    if (kz_ctl_socket_path(&p->cfg, p->cfg.display_index, path, sizeof path))
         kz_log(LOG, KZ_LOG_ERROR, "no path for the control socket ([paths] logs too long and "
                "no $XDG_RUNTIME_DIR)");
     else if (kz_ctl_listen(&o->ctl, path, handle, p) == 0)
@@ -505,8 +527,7 @@ void kz_hook_open(kz_player *p)
     if (sd_watchdog_enabled(0, &o->wd_usec) <= 0)
         o->wd_usec = 0;
     if (p->cfg.fleet.enabled)
-        o->fleet = kz_fleet_start(&p->cfg.fleet,
-                                  p->cfg.fleet.screen[0] ? p->cfg.fleet.screen : p->cfg.name,
+        o->fleet = kz_fleet_start(&p->cfg.fleet, fleet_screen(p, o->fleet_screen),
                                   p->cfg.logs[0] ? p->cfg.logs : NULL);
 }
 
@@ -517,7 +538,7 @@ void kz_ops_heartbeat_json(kz_player *p, kz_buf *out)
     char a[48], b[48];
     fmt_time(o ? o->now : kz_clock_now(&p->clock), a, sizeof a);
     kz_buf_printf(out, "{\"screen\":");
-    kz_fleet_json_str(out, p->cfg.fleet.screen[0] ? p->cfg.fleet.screen : p->cfg.name);
+    kz_fleet_json_str(out, o ? o->fleet_screen : p->cfg.name);
     kz_buf_printf(out, ",\"now\":\"%s\",\"uptime\":%.0f,\"frames\":%ld,\"errors\":%d", a,
                   (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S, p->frames,
                   kz_log_count(KZ_LOG_ERROR));

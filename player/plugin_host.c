@@ -361,6 +361,14 @@ static SDL_Surface *h_image_load(kz_host *h, const char *path)
 
 static const char *h_timezone(kz_host *h) { return h->env->timezone; }
 static kz_us h_item_start(kz_host *h) { return h->slot_start; }
+static uint32_t h_missing_glyph(kz_host *h, const char *utf8)
+{
+    return h->env->fonts ? kz_fonts_missing_glyph(h->env->fonts, utf8) : 0;
+}
+static int h_text_fit(kz_host *h, const char *utf8, const kz_text_style *style)
+{
+    return h->env->fonts ? kz_text_fit_px(h->env->fonts, utf8, style) : -1;
+}
 
 static const kz_host_api host_api = {
     .abi_version = KZ_ABI_VERSION,
@@ -379,6 +387,8 @@ static const kz_host_api host_api = {
     .image_load = h_image_load,
     .timezone = h_timezone,
     .item_start = h_item_start,
+    .missing_glyph = h_missing_glyph,
+    .text_fit = h_text_fit,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

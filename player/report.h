@@ -53,6 +53,7 @@ typedef struct kz_report {
     long records, duplicates, skipped;
     int screens;
     char screen[64];      /* the first screen seen */
+    char zone[32];        /* the zone reported on; "" = every zone */
 } kz_report;
 
 #define KZ_REPORT_MIN_GAP KZ_US_PER_S
@@ -60,9 +61,10 @@ typedef struct kz_report {
 int kz_report_parse_by(const char *s);
 /* Aggregate recs (any order, duplicates allowed: de-duplicated by id) over [from, to);
  * from == to == 0 takes the span of the records. plan may be NULL (no planned columns).
+ * zone: only that zone's lines and plan; NULL = every zone.
  * Returns 0 or -1 (out of memory). recs is sorted in place. */
 int kz_report_build(kz_report *r, kz_pop_rec *recs, size_t n, kz_us from, kz_us to, int by,
-                    const kz_model *plan);
+                    const kz_model *plan, const char *zone);
 void kz_report_free(kz_report *r);
 void kz_report_write_text(const kz_report *r, FILE *f);
 void kz_report_write_csv(const kz_report *r, FILE *f);

@@ -11,10 +11,12 @@
 #     and that nothing but the item on air at each kill was lost.
 #
 # Shorter runs: SOAK_DAYS=3 (days of February from the 1st), SOAK_SPEED (default: the month in
-# 20 minutes), SOAK_KILLS=20, SOAK_KILL_SPEED=20, SOAK_SIZE=640x360, SOAK_DIR (kept after).
+# 20 minutes), SOAK_KILLS=20, SOAK_KILL_SPEED=20, SOAK_SIZE=640x360, SOAK_DIR (kept after),
+# KZ_BUILD (the build directory, default build).
 set -eu
 cd "$(dirname "$0")/.."
-KZ=$PWD/build/kizuna
+B=${KZ_BUILD:-build}
+KZ=$PWD/$B/kizuna
 DAYS=${SOAK_DAYS:-28}
 SPEED=${SOAK_SPEED:-2016}
 KILLS=${SOAK_KILLS:-20}
@@ -61,7 +63,8 @@ color = #222222
 duration = 10s
 INI
 fi
-[ -d build/content ] || sh tools/make-demo-media.sh build/content >/dev/null 2>&1 || true
+note "demo media (tools/make-demo-media.sh, skips what exists)"
+sh tools/make-demo-media.sh build/content >"$DIR/media.log" 2>&1 || bad "demo media: see $DIR/media.log"
 CFG=$DIR/player.ini
 cat >"$CFG" <<INI
 [display]
@@ -70,7 +73,7 @@ fullscreen = no
 vsync = no
 renderer = software
 [paths]
-plugins = $PWD/build/plugins
+plugins = $PWD/$B/plugins
 playlists = $PL
 content = $PWD/build/content
 fonts = $PWD/fonts/fonts.ini

@@ -69,6 +69,7 @@ typedef struct kz_text_style {
     int box_h;       /* height available for auto-fit (0: unbounded) */
     kz_color color;
     double line_spacing; /* multiple of the font height; 0: host default (1.25) */
+    int max_px;      /* ceiling for auto-fit (0: box_h, or the host default) */
 } kz_text_style;
 
 /* Functions the host offers. Reached through kz_host_api(); appended only. */
@@ -128,7 +129,21 @@ typedef struct kz_host_api {
      * where render()'s t = 0 lies. For plugins that show wall time (clocks, countdowns):
      * the instant being drawn is item_start(host) + t. Never a reading of a clock. */
     kz_us (*item_start)(kz_host *host);
+
+    /* The first character of utf8 (text-engine markup removed) that no font of the chain has,
+     * or 0 when every one is covered. For check(): such a character would be missing on the
+     * screen. Appended: test api->struct_size before calling. */
+    uint32_t (*missing_glyph)(kz_host *host, const char *utf8);
+
+    /* The font size in pixels text_texture() would use for utf8 with this style (style->px,
+     * or what auto-fit chooses), without rasterising; -1 on failure. Lets a plugin keep sizes
+     * in proportion (a body smaller than its title). Appended: test api->struct_size. */
+    int (*text_fit)(kz_host *host, const char *utf8, const kz_text_style *style);
 } kz_host_api;
+
+/* True when the host's table is long enough to hold field (appended services). */
+#define KZ_API_HAS(api, field)                                                                   \
+    ((api)->struct_size >= offsetof(kz_host_api, field) + sizeof((api)->field))
 
 /* The host's function table for a handle. Every kz_host starts with a pointer to it. */
 static inline const kz_host_api *kz_api(kz_host *host)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kizuna/plugin.h"
+#include "textbox.h"
 #include "wallclock.h"
 
 #define TEXT_MAX 512
@@ -230,23 +231,7 @@ static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect
             snprintf(c->shown, sizeof c->shown, "%s", text);
         }
     }
-    if (c->background.a) {
-        SDL_SetRenderDrawBlendMode(r, c->background.a == 255 ? SDL_BLENDMODE_NONE
-                                                             : SDL_BLENDMODE_BLEND);
-        SDL_SetRenderDrawColor(r, c->background.r, c->background.g, c->background.b,
-                               c->background.a);
-        SDL_RenderFillRect(r, rect);
-    }
-    if (!c->tex)
-        return KZ_OK;
-    SDL_Rect dst = {0, rect->y + (rect->h - c->tex_h) / 2, c->tex_w, c->tex_h};
-    if (c->align == KZ_ALIGN_START)
-        dst.x = rect->x + margin;
-    else if (c->align == KZ_ALIGN_END)
-        dst.x = rect->x + rect->w - margin - c->tex_w;
-    else
-        dst.x = rect->x + (rect->w - c->tex_w) / 2;
-    SDL_RenderCopy(r, c->tex, NULL, &dst);
+    kzw_draw_textbox(r, rect, c->background, c->tex, c->tex_w, c->tex_h, c->align, margin);
     return KZ_OK;
 }
 

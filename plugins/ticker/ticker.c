@@ -28,6 +28,7 @@ typedef struct ticker_inst {
     /* Prepared state. */
     int made_h;     /* band height the textures were made for (0: none) */
     int loop_w, max_h;
+    int gap;        /* blank after every piece: one em (the text engine trims edge spaces) */
 } ticker_inst;
 
 static void free_pieces(ticker_inst *k)
@@ -72,7 +73,7 @@ static int ticker_create(kz_host *host, kz_instance **out)
     k->enter = 1;
     const char *sep = api->param(host, "separator");
     if (!sep)
-        sep = "　◆　";
+        sep = "◆";
     const char *text = api->param(host, "text");
     /* One message per non-empty line of text (a multi-line value). */
     for (const char *p = text; p && *p;) {
@@ -164,6 +165,7 @@ static int make_textures(ticker_inst *k, SDL_Renderer *r, int band_h)
     ticker_release(k);
     k->loop_w = 0;
     k->max_h = 0;
+    k->gap = s.px;
     for (int i = 0; i < k->n_pieces; i++) {
         piece *p = &k->pieces[i];
         p->tex = api->text_texture(k->host, r, p->text, &s, &p->w, &p->h);
@@ -173,7 +175,7 @@ static int make_textures(ticker_inst *k, SDL_Renderer *r, int band_h)
         if (max_w > 0 && p->w >= max_w)
             api->log(k->host, KZ_LOG_WARN, "a message is %d px wide at %d px, the renderer's "
                      "limit is %d: split it into several lines of text", p->w, s.px, max_w);
-        k->loop_w += p->w;
+        k->loop_w += p->w + k->gap;
         if (p->h > k->max_h)
             k->max_h = p->h;
     }
@@ -215,7 +217,7 @@ static int ticker_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rec
                 SDL_FRect dst = {(float)(rect->x + px), y, (float)p->w, (float)p->h};
                 SDL_RenderCopyF(r, p->tex, NULL, &dst);
             }
-            px += p->w;
+            px += p->w + k->gap;
         }
         x += k->loop_w;
     }

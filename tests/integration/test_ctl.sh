@@ -80,12 +80,24 @@ if ctl frobnicate 2>/dev/null; then exit 1; fi
 if "$KZ" ctl --socket "$tmp/nowhere.sock" status 2>"$tmp/err"; then exit 1; fi
 grep -q 'is the player running' "$tmp/err"
 
+echo "--- a second player on display 1 with the same configuration"
+"$KZ" run --config "$tmp/pl/player.ini" --display 1 --clock 2025-02-03T09:00:00+09:00 \
+    2>"$tmp/log1" &
+pid1=$!
+i=0; while [ ! -S "$tmp/logs/control-d1.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ctl --display 1 status | grep -q '^screen ctl-test-d1$'
+ctl status | grep -q '^screen ctl-test$'
+kill -TERM $pid1; wait $pid1
+[ ! -e "$tmp/logs/control-d1.sock" ]
+grep -q '^ctl-test-d1@' "$tmp"/logs/pop-*.tsv
+
 kill -TERM $pid; wait $pid; pid=
 [ ! -e "$tmp/logs/control.sock" ]
 echo "--- proof of play"
 cat "$tmp"/logs/pop-*.tsv
 "$KZ" report "$tmp/logs" --no-plan --format json >"$tmp/report.json"
 grep -q '"skipped":0' "$tmp/report.json"
+grep -q '"screens":2' "$tmp/report.json"
 grep -q '"interrupts":1' "$tmp/report.json"
 grep -q "$(printf '\t(interrupt)\t\tcompleted')" "$tmp"/logs/pop-*.tsv
 grep -q "$(printf '\t(standby)\t')" "$tmp"/logs/pop-*.tsv

@@ -65,7 +65,7 @@ sort -u "$tmp/got" >"$tmp/got.sorted"
 grep -hv '^#' "$tmp"/spool-a/logs/pop-*.tsv | sort -u >"$tmp/pop.sorted"
 cmp "$tmp/got.sorted" "$tmp/pop.sorted"
 # Nothing left in the spool.
-if grep -qv '^#ack' "$tmp/spool-a/logs/fleet-spool.tsv" 2>/dev/null; then
-    echo "spool not empty:"; head "$tmp/spool-a/logs/fleet-spool.tsv"; exit 1
+if grep -qv '^#ack' "$tmp/spool-a/logs/fleet-spool-spool-a.tsv" 2>/dev/null; then
+    echo "spool not empty:"; head "$tmp/spool-a/logs/fleet-spool-spool-a.tsv"; exit 1
 fi
 echo ok

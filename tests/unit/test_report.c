@@ -101,7 +101,7 @@ static void test_by_campaign_with_gaps(void **state)
     load();
     kz_report r;
     assert_int_equal(kz_report_build(&r, recs, n_recs, at(T("00:00")), at(T("03:00")),
-                                     KZ_BY_CAMPAIGN, NULL), 0);
+                                     KZ_BY_CAMPAIGN, NULL, NULL), 0);
     assert_int_equal(r.duplicates, 1);
     assert_int_equal(r.records, 8);
     assert_int_equal(r.screens, 1);
@@ -135,7 +135,7 @@ static void test_range_clips(void **state)
     kz_report r;
     /* from 00:05: line 1 is cut to 10 s and still counts as a play (as planned slots do) */
     assert_int_equal(kz_report_build(&r, recs, n_recs, at(T("00:05")), at(T("00:35")),
-                                     KZ_BY_ITEM, NULL), 0);
+                                     KZ_BY_ITEM, NULL, NULL), 0);
     const kz_report_row *a = row(&r, "p/a"), *b = row(&r, "p/b");
     assert_int_equal(a->plays, 2);
     assert_true(a->airtime > 14.99 && a->airtime < 15.01); /* 10 s of line 1 + 5 s of line 3 */
@@ -148,7 +148,7 @@ static void test_by_day_and_hour(void **state)
     (void)state;
     load();
     kz_report r;
-    assert_int_equal(kz_report_build(&r, recs, n_recs, 0, 0, KZ_BY_DAY, NULL), 0);
+    assert_int_equal(kz_report_build(&r, recs, n_recs, 0, 0, KZ_BY_DAY, NULL, NULL), 0);
     assert_int_equal(r.from, at(T("00:00")));
     assert_int_equal(r.to, at("2025-02-04T10:00:15+09:00"));
     assert_int_equal(r.n_rows, 2);
@@ -158,7 +158,7 @@ static void test_by_day_and_hour(void **state)
     assert_int_equal(r.rows[1].plays, 1);
     kz_report_free(&r);
     load();
-    assert_int_equal(kz_report_build(&r, recs, n_recs, 0, 0, KZ_BY_HOUR, NULL), 0);
+    assert_int_equal(kz_report_build(&r, recs, n_recs, 0, 0, KZ_BY_HOUR, NULL, NULL), 0);
     assert_string_equal(r.rows[0].key, "2025-02-03 09:00");
     assert_string_equal(r.rows[1].key, "2025-02-04 10:00");
     kz_report_free(&r);
@@ -177,7 +177,7 @@ static void test_planned_from_schedule(void **state)
     load();
     kz_report r;
     assert_int_equal(kz_report_build(&r, recs, n_recs, at(T("00:00")), at(T("03:00")),
-                                     KZ_BY_CAMPAIGN, &m), 0);
+                                     KZ_BY_CAMPAIGN, &m, NULL), 0);
     assert_int_equal(r.has_plan, 1);
     /* 3 minutes of 15 s slots, two items sharing the screen */
     assert_int_equal(r.total.planned_plays, 12);
@@ -221,6 +221,32 @@ static void test_planned_from_schedule(void **state)
     kz_model_free(&m);
 }
 
+static void test_zone_filter(void **state)
+{
+    (void)state;
+    load();
+    /* a ticker zone beside main: 3 minutes of the same campaign X */
+    kz_pop_rec t = recs[0];
+    snprintf(t.id, sizeof t.id, "s@99@ticker");
+    snprintf(t.zone, sizeof t.zone, "ticker");
+    t.start = at(T("00:00"));
+    t.end = at(T("03:00"));
+    collect(&t, NULL);
+    kz_report r;
+    assert_int_equal(kz_report_build(&r, recs, n_recs, at(T("00:00")), at(T("03:00")),
+                                     KZ_BY_CAMPAIGN, NULL, NULL), 0);
+    assert_true(row(&r, "X")->airtime > 219.99); /* 40 s in main + 180 s in the ticker */
+    assert_int_equal(r.n_gaps, 0); /* the ticker was on air all along */
+    kz_report_free(&r);
+    load();
+    collect(&t, NULL);
+    assert_int_equal(kz_report_build(&r, recs, n_recs, at(T("00:00")), at(T("03:00")),
+                                     KZ_BY_CAMPAIGN, NULL, "main"), 0);
+    assert_true(row(&r, "X")->airtime < 40.01);
+    assert_int_equal(r.n_gaps, 3);
+    kz_report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_range_clips),
         cmocka_unit_test(test_by_day_and_hour),
         cmocka_unit_test(test_planned_from_schedule),
+        cmocka_unit_test(test_zone_filter),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

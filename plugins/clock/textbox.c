@@ -1,0 +1,22 @@
+#include "textbox.h"
+
+void kzw_draw_textbox(SDL_Renderer *r, const SDL_Rect *rect, kz_color background,
+                      SDL_Texture *tex, int tex_w, int tex_h, int align, int margin)
+{
+    if (background.a) {
+        SDL_SetRenderDrawBlendMode(r, background.a == 255 ? SDL_BLENDMODE_NONE
+                                                          : SDL_BLENDMODE_BLEND);
+        SDL_SetRenderDrawColor(r, background.r, background.g, background.b, background.a);
+        SDL_RenderFillRect(r, rect);
+    }
+    if (!tex)
+        return;
+    SDL_Rect dst = {0, rect->y + (rect->h - tex_h) / 2, tex_w, tex_h};
+    if (align == KZ_ALIGN_START)
+        dst.x = rect->x + margin;
+    else if (align == KZ_ALIGN_END)
+        dst.x = rect->x + rect->w - margin - tex_w;
+    else
+        dst.x = rect->x + (rect->w - tex_w) / 2;
+    SDL_RenderCopy(r, tex, NULL, &dst);
+}

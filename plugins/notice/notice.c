@@ -1,0 +1,820 @@
+/* notice: a text slide — title, body (paragraphs, bullet lists), an optional image — in
+ * several languages that take turns inside the item's slot.
+ *
+ *   [helpmark]
+ *   plugin    = notice
+ *   duration  = 24s
+ *   theme     = high-contrast          ; navy, light, cream, red, green
+ *   title     = ヘルプマークを知っていますか
+ *   body      = 外見からは分からなくても援助を必要としている方が…
+ *     - 義足や人工関節を使用している方
+ *     .
+ *     困っていたら、できる範囲での援助や配慮をお願いします。
+ *   title.en  = Do you know the Help Mark?
+ *   text_file.vi = text/helpmark.vi.txt   ; first line the title, the rest the body
+ *   image     = helpmark.png
+ *
+ * Text uses the engine's markup (docs/text.md): "|" phrase breaks, {漢字|かんじ} ruby, "- "
+ * bullets. In the INI a continuation line holding only "." is an empty line (a paragraph
+ * break), since INI files drop blank lines. Everything is laid out and rasterised in
+ * prepare(); render() copies textures (and fades between languages). */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <kizuna/plugin.h>
+
+#include "theme.h"
+
+#define MAX_TEXT_FILE (256 * 1024)
+
+static const struct {
+    const char *code, *name;
+} langs[] = {
+    {"ja", "日本語"},      {"en", "English"},   {"zh-Hans", "简体中文"},
+    {"zh-Hant", "繁體中文"}, {"ko", "한국어"},      {"vi", "Tiếng Việt"},
+    {"pt", "Português"},   {"es", "Español"},   {"tl", "Tagalog"},
+    {"id", "Bahasa Indonesia"}, {"fr", "Français"}, {"de", "Deutsch"},
+};
+#define N_LANGS (sizeof langs / sizeof langs[0])
+
+typedef struct tex {
+    SDL_Texture *t;
+    int w, h;
+} tex;
+
+typedef struct variant {
+    int lang;             /* index into langs */
+    char *title, *body, *footer; /* owned; NULL when absent */
+    char title_key[32], body_key[32], footer_key[32];
+    tex title_t, body_t, footer_t, name_t;
+    int title_y, rule_y, body_y; /* laid out, relative to the zone */
+} variant;
+
+enum { POS_RIGHT, POS_LEFT, POS_TOP, POS_BOTTOM };
+
+typedef struct notice {
+    kz_host *host;
+    const kz_host_api *api;
+    variant v[N_LANGS];
+    int nv;
+    notice_theme th;
+    int contrast_problems;
+    int align, title_align, valign;
+    double margin;     /* percent of the shorter side */
+    int image_pos;
+    double image_size; /* percent of the width (left/right) or height (top/bottom) */
+    int has_image;
+    char image_path[PATH_MAX];
+    kz_us interval, fade;
+    int show_langs;
+    long title_px, body_px;
+    /* prepared */
+    int prepared, pw, ph;
+    tex image;
+    SDL_Rect image_rect, text_rect;
+    int rule_h, bar_y, bar_h;
+} notice;
+
+/* ---- parsing --------------------------------------------------------------------------- */
+
+/* "15s", "1.5s", "500ms", "2m", "1m30s", "1h", "90" (seconds), "00:01:30". */
+static int parse_duration(const char *s, kz_us *out)
+{
+    if (!s || !*s)
+        return -1;
+    if (strchr(s, ':')) {
+        double part[3] = {0, 0, 0};
+        int n = sscanf(s, "%lf:%lf:%lf", &part[0], &part[1], &part[2]);
+        if (n < 2)
+            return -1;
+        double sec = n == 3 ? part[0] * 3600 + part[1] * 60 + part[2] : part[0] * 60 + part[1];
+        *out = (kz_us)llround(sec * 1e6);
+        return sec > 0 ? 0 : -1;
+    }
+    double total = 0;
+    const char *p = s;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        char *e;
+        errno = 0;
+        double v = strtod(p, &e);
+        if (e == p || errno || v < 0)
+            return -1;
+        p = e;
+        double mul = 1;
+        if (!strncmp(p, "ms", 2))
+            mul = 1e-3, p += 2;
+        else if (*p == 's')
+            p++;
+        else if (*p == 'm')
+            mul = 60, p++;
+        else if (*p == 'h')
+            mul = 3600, p++;
+        else if (*p && *p != ' ')
+            return -1;
+        total += v * mul;
+    }
+    if (total <= 0)
+        return -1;
+    *out = (kz_us)llround(total * 1e6);
+    return 0;
+}
+
+/* Copy a value: trim it, turn continuation lines holding only "." into empty lines. */
+static char *text_dup(const char *s)
+{
+    if (!s)
+        return NULL;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+        n--;
+    if (!n)
+        return NULL;
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0, i = 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t len = nl ? (size_t)(nl - (s + i)) : n - i;
+        size_t a = i, b = i + len;
+        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+            a++;
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
+            b--;
+        if (!(b - a == 1 && s[a] == '.')) {
+            memcpy(out + o, s + i, b - i);
+            o += b - i;
+        }
+        i += len;
+        if (nl) {
+            out[o++] = '\n';
+            i++;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* Read a UTF-8 text file: the first non-empty line is the title, the rest the body. */
+static int read_text_file(notice *n, const char *key, char **title, char **body)
+{
+    char path[PATH_MAX];
+    if (n->api->resolve_media(n->host, key, path, sizeof path) != KZ_OK)
+        return -1;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        n->api->param_error(n->host, key, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *buf = malloc(MAX_TEXT_FILE + 1);
+    size_t len = buf ? fread(buf, 1, MAX_TEXT_FILE + 1, f) : 0;
+    fclose(f);
+    if (!buf)
+        return -1;
+    if (len > MAX_TEXT_FILE) {
+        n->api->param_error(n->host, key, "%s: longer than %d bytes", path, MAX_TEXT_FILE);
+        free(buf);
+        return -1;
+    }
+    buf[len] = 0;
+    if (strlen(buf) != len) {
+        n->api->param_error(n->host, key, "%s: not a UTF-8 text file (NUL byte)", path);
+        free(buf);
+        return -1;
+    }
+    char *p = buf;
+    if (!strncmp(p, "\xEF\xBB\xBF", 3))
+        p += 3;
+    /* CR LF -> LF */
+    char *w = p;
+    for (char *r = p; *r; r++)
+        if (!(*r == '\r' && r[1] == '\n'))
+            *w++ = *r;
+    *w = 0;
+    while (*p == '\n' || *p == ' ' || *p == '\t')
+        p++;
+    char *nl = strchr(p, '\n');
+    if (nl)
+        *nl = 0;
+    *title = *p ? text_dup(p) : NULL;
+    *body = nl ? text_dup(nl + 1) : NULL;
+    free(buf);
+    return 0;
+}
+
+static int lang_index(const char *code)
+{
+    for (size_t i = 0; i < N_LANGS; i++)
+        if (!strcasecmp(langs[i].code, code))
+            return (int)i;
+    return -1;
+}
+
+/* Gather title/body/footer of one language: keys "title.en" etc. (or bare "title" for the
+ * default language), and text_file(.en). Returns 1 when the language has text, 0 when not,
+ * -1 on an error (logged). */
+static int load_variant(notice *n, variant *v, int lang, int is_default)
+{
+    const kz_host_api *api = n->api;
+    char k_title[32], k_body[32], k_footer[32], k_file[40];
+    const char *sfx = langs[lang].code;
+    memset(v, 0, sizeof *v);
+    v->lang = lang;
+    int found = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0 && !is_default)
+            continue;
+        if (pass == 0) {
+            snprintf(k_title, sizeof k_title, "title");
+            snprintf(k_body, sizeof k_body, "body");
+            snprintf(k_footer, sizeof k_footer, "footer");
+            snprintf(k_file, sizeof k_file, "text_file");
+        } else {
+            snprintf(k_title, sizeof k_title, "title.%s", sfx);
+            snprintf(k_body, sizeof k_body, "body.%s", sfx);
+            snprintf(k_footer, sizeof k_footer, "footer.%s", sfx);
+            snprintf(k_file, sizeof k_file, "text_file.%s", sfx);
+        }
+        if (api->param(n->host, k_file)) {
+            char *t = NULL, *b = NULL;
+            if (read_text_file(n, k_file, &t, &b) < 0)
+                return -1;
+            if (t && !v->title) {
+                v->title = t, t = NULL;
+                snprintf(v->title_key, sizeof v->title_key, "%s", k_file);
+            }
+            if (b && !v->body) {
+                v->body = b, b = NULL;
+                snprintf(v->body_key, sizeof v->body_key, "%s", k_file);
+            }
+            free(t);
+            free(b);
+        }
+        const char *t = api->param(n->host, k_title);
+        const char *b = api->param(n->host, k_body);
+        const char *f = api->param(n->host, k_footer);
+        if (t) {
+            free(v->title);
+            v->title = text_dup(t);
+            snprintf(v->title_key, sizeof v->title_key, "%s", k_title);
+        }
+        if (b) {
+            free(v->body);
+            v->body = text_dup(b);
+            snprintf(v->body_key, sizeof v->body_key, "%s", k_body);
+        }
+        if (f) {
+            free(v->footer);
+            v->footer = text_dup(f);
+            snprintf(v->footer_key, sizeof v->footer_key, "%s", k_footer);
+        }
+    }
+    found = v->title || v->body;
+    if (!found && v->footer) {
+        api->param_error(n->host, v->footer_key, "a footer without a title or body");
+        free(v->footer);
+        v->footer = NULL;
+    }
+    return found;
+}
+
+static void variant_free_text(variant *v)
+{
+    free(v->title);
+    free(v->body);
+    free(v->footer);
+    v->title = v->body = v->footer = NULL;
+}
+
+static void check_contrast(notice *n)
+{
+    struct {
+        const char *key, *what;
+        kz_color c;
+    } c[3] = {{"color", "text", n->th.text},
+              {"title_color", "title", n->th.title},
+              {"accent", "accent", n->th.accent}};
+    for (int i = 0; i < 3; i++) {
+        double r = notice_contrast(c[i].c, n->th.background);
+        if (r < 7.0) {
+            n->api->param_error(n->host, c[i].key,
+                                "%s colour has a contrast of %.1f:1 against the background; "
+                                "notices need at least 7:1",
+                                c[i].what, r);
+            n->contrast_problems++;
+        }
+    }
+}
+
+static void notice_destroy(kz_instance **inst);
+
+static int notice_create(kz_host *host, kz_instance **out)
+{
+    const kz_host_api *api = kz_api(host);
+    notice *n = calloc(1, sizeof *n);
+    if (!n)
+        return KZ_ERR_NOMEM;
+    n->host = host;
+    n->api = api;
+    int bad = 0, theme = 0;
+    bad |= api->param_enum(host, "theme", NOTICE_THEME_CHOICES, &theme);
+    n->th = notice_themes[theme];
+    bad |= api->param_color(host, "background", &n->th.background);
+    bad |= api->param_color(host, "color", &n->th.text);
+    bad |= api->param_color(host, "title_color", &n->th.title);
+    bad |= api->param_color(host, "accent", &n->th.accent);
+    n->align = KZ_ALIGN_START;
+    bad |= api->param_enum(host, "align", "start|center|end", &n->align);
+    n->title_align = n->align;
+    bad |= api->param_enum(host, "title_align", "start|center|end", &n->title_align);
+    n->valign = 1;
+    bad |= api->param_enum(host, "valign", "top|center", &n->valign);
+    n->margin = 6;
+    bad |= api->param_double(host, "margin", 0, 25, &n->margin);
+    n->image_pos = POS_RIGHT;
+    bad |= api->param_enum(host, "image_position", "right|left|top|bottom", &n->image_pos);
+    n->image_size = 35;
+    bad |= api->param_double(host, "image_size", 5, 70, &n->image_size);
+    bad |= api->param_int(host, "title_size", 0, 2000, &n->title_px);
+    bad |= api->param_int(host, "body_size", 0, 2000, &n->body_px);
+    if (api->param(host, "image")) {
+        if (api->resolve_media(host, "image", n->image_path, sizeof n->image_path) == KZ_OK)
+            n->has_image = 1;
+        else
+            bad = 1;
+    }
+
+    /* languages: the default one (bare keys) first, then the others in table order, or in
+     * the order of languages = ... */
+    const char *deflang = api->param(host, "language");
+    int def = lang_index(deflang ? deflang : "ja");
+    if (def < 0) {
+        api->param_error(host, "language", "unknown language \"%s\"", deflang);
+        bad = 1;
+        def = 0;
+    }
+    int order[N_LANGS], no = 0;
+    const char *list = api->param(host, "languages");
+    if (list) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", list);
+        for (char *save = NULL, *tok = strtok_r(buf, ", \n", &save); tok;
+             tok = strtok_r(NULL, ", \n", &save)) {
+            int li = lang_index(tok);
+            if (li < 0) {
+                api->param_error(host, "languages", "unknown language \"%s\"", tok);
+                bad = 1;
+                continue;
+            }
+            if (no < (int)N_LANGS)
+                order[no++] = li;
+        }
+    } else {
+        order[no++] = def;
+        for (int i = 0; i < (int)N_LANGS; i++)
+            if (i != def)
+                order[no++] = i;
+    }
+    /* every language's keys are read (so none is reported as unknown), in table order */
+    variant all[N_LANGS];
+    int has[N_LANGS];
+    for (int i = 0; i < (int)N_LANGS; i++) {
+        has[i] = load_variant(n, &all[i], i, i == def);
+        if (has[i] < 0)
+            bad = 1;
+    }
+    for (int k = 0; k < no; k++) {
+        int li = order[k];
+        if (has[li] > 0) {
+            n->v[n->nv++] = all[li];
+            memset(&all[li], 0, sizeof all[li]);
+            has[li] = 0;
+        } else if (list) {
+            api->param_error(host, "languages", "no text for language %s", langs[li].code);
+        }
+    }
+    for (int i = 0; i < (int)N_LANGS; i++)
+        variant_free_text(&all[i]); /* languages left out of languages = */
+    if (n->nv == 0 && !bad) {
+        api->param_error(host, "title",
+                         "a notice needs a title or a body (title =, body = or text_file =)");
+        bad = 1;
+    }
+
+    /* languages take turns: language_interval, else the item's duration shared equally */
+    n->interval = 8 * KZ_US_PER_S;
+    kz_us d;
+    const char *dur = api->param(host, "duration");
+    if (dur && n->nv > 0 && parse_duration(dur, &d) == 0)
+        n->interval = d / n->nv;
+    const char *iv = api->param(host, "language_interval");
+    if (iv) {
+        if (parse_duration(iv, &d) < 0 || d < KZ_US_PER_S) {
+            api->param_error(host, "language_interval", "expected a duration of 1s or more");
+            bad = 1;
+        } else {
+            n->interval = d;
+        }
+    }
+    if (n->interval < KZ_US_PER_S)
+        n->interval = KZ_US_PER_S;
+    n->fade = n->interval / 8 < KZ_US_PER_S / 2 ? n->interval / 8 : KZ_US_PER_S / 2;
+    n->show_langs = n->nv > 1;
+    bad |= api->param_bool(host, "show_languages", &n->show_langs);
+    check_contrast(n);
+    if (bad) {
+        kz_instance *i = n;
+        notice_destroy(&i);
+        return KZ_ERR;
+    }
+    *out = n;
+    return KZ_OK;
+}
+
+static int notice_check(kz_instance *inst)
+{
+    notice *n = inst;
+    int problems = n->contrast_problems;
+    if (!KZ_API_HAS(n->api, missing_glyph))
+        return problems;
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        const char *texts[3] = {v->title, v->body, v->footer};
+        const char *keys[3] = {v->title_key, v->body_key, v->footer_key};
+        for (int k = 0; k < 3; k++) {
+            if (!texts[k])
+                continue;
+            uint32_t cp = n->api->missing_glyph(n->host, texts[k]);
+            if (cp) {
+                n->api->param_error(n->host, keys[k],
+                                    "U+%04X is in no font of the chain (fonts/fonts.ini): it "
+                                    "would be missing on screen",
+                                    (unsigned)cp);
+                problems++;
+            }
+        }
+    }
+    return problems;
+}
+
+/* ---- layout ---------------------------------------------------------------------------- */
+
+static void tex_free(tex *t)
+{
+    if (t->t)
+        SDL_DestroyTexture(t->t);
+    t->t = NULL;
+    t->w = t->h = 0;
+}
+
+static kz_text_style make_style(int px, int min_px, int max_px, int bold, int align, int box_w,
+                                int box_h, kz_color c, double spacing)
+{
+    kz_text_style st;
+    memset(&st, 0, sizeof st);
+    st.struct_size = sizeof st;
+    st.px = px;
+    st.min_px = min_px;
+    st.max_px = max_px;
+    st.bold = bold;
+    st.align = align;
+    st.box_w = box_w;
+    st.box_h = box_h;
+    st.color = c;
+    st.line_spacing = spacing;
+    return st;
+}
+
+static int make_text(notice *n, SDL_Renderer *r, tex *out, const char *s, int px, int min_px,
+                     int max_px, int bold, int align, int box_w, int box_h, kz_color c,
+                     double spacing)
+{
+    kz_text_style st = make_style(px, min_px, max_px, bold, align, box_w, box_h, c, spacing);
+    out->t = n->api->text_texture(n->host, r, s, &st, &out->w, &out->h);
+    return out->t ? 0 : -1;
+}
+
+/* The size the title will get, so that the body stays smaller; 0 when unknown. */
+static int title_px(notice *n, const char *s, int max_px, int min_px, int align, int box_w,
+                    int box_h, kz_color c)
+{
+    if (n->title_px > 0)
+        return (int)n->title_px;
+    if (!KZ_API_HAS(n->api, text_fit))
+        return 0;
+    kz_text_style st = make_style(0, min_px, max_px, 1, align, box_w, box_h, c, 1.2);
+    int px = n->api->text_fit(n->host, s, &st);
+    return px > 0 ? px : 0;
+}
+
+static void release_textures(notice *n)
+{
+    for (int i = 0; i < n->nv; i++) {
+        tex_free(&n->v[i].title_t);
+        tex_free(&n->v[i].body_t);
+        tex_free(&n->v[i].footer_t);
+        tex_free(&n->v[i].name_t);
+    }
+    n->prepared = 0;
+}
+
+static int layout(notice *n, SDL_Renderer *r, int w, int h)
+{
+    release_textures(n);
+    int shorter = w < h ? w : h;
+    int m = (int)lround(shorter * n->margin / 100.0);
+    SDL_Rect content = {m, m, w - 2 * m, h - 2 * m};
+    if (content.w < 16 || content.h < 16) {
+        n->api->log(n->host, KZ_LOG_ERROR, "zone %dx%d is too small for a notice", w, h);
+        return -1;
+    }
+    int gap = shorter / 40 > 2 ? shorter / 40 : 2;
+
+    /* the bottom bar: footer on the left, language names on the right */
+    int any_footer = 0;
+    for (int i = 0; i < n->nv; i++)
+        any_footer |= n->v[i].footer != NULL;
+    int bar_px = h / 32 > 10 ? h / 32 : 10;
+    n->bar_h = 0;
+    if (n->show_langs || any_footer) {
+        n->bar_h = (int)lround(bar_px * 1.25);
+        n->bar_y = content.y + content.h - n->bar_h;
+        content.h -= n->bar_h + gap;
+    }
+
+    SDL_Rect text = content;
+    n->image_rect = (SDL_Rect){0, 0, 0, 0};
+    if (n->has_image) {
+        if (n->image_pos == POS_LEFT || n->image_pos == POS_RIGHT) {
+            int iw = (int)lround(content.w * n->image_size / 100.0);
+            text.w = content.w - iw - 2 * gap;
+            n->image_rect = (SDL_Rect){n->image_pos == POS_LEFT ? content.x
+                                                                : content.x + content.w - iw,
+                                       content.y, iw, content.h};
+            if (n->image_pos == POS_LEFT)
+                text.x = content.x + iw + 2 * gap;
+        } else {
+            int ih = (int)lround(content.h * n->image_size / 100.0);
+            text.h = content.h - ih - gap;
+            n->image_rect = (SDL_Rect){content.x,
+                                       n->image_pos == POS_TOP ? content.y
+                                                               : content.y + content.h - ih,
+                                       content.w, ih};
+            if (n->image_pos == POS_TOP)
+                text.y = content.y + ih + gap;
+        }
+        /* fit the picture inside its box, keeping its aspect */
+        if (n->image.t && n->image.w > 0 && n->image.h > 0) {
+            SDL_Rect b = n->image_rect;
+            double s = fmin((double)b.w / n->image.w, (double)b.h / n->image.h);
+            int iw = (int)(n->image.w * s), ih = (int)(n->image.h * s);
+            n->image_rect = (SDL_Rect){b.x + (b.w - iw) / 2, b.y + (b.h - ih) / 2, iw, ih};
+        }
+    }
+    n->text_rect = text;
+    n->rule_h = h / 200 > 2 ? h / 200 : 2;
+
+    int title_max = h / 9, body_max = h / 13;
+    int title_min = h / 36 > 12 ? h / 36 : 12, body_min = h / 45 > 10 ? h / 45 : 10;
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        int y = text.y, avail = text.h;
+        /* The title gets 30 % of the area first. If title and body then leave much of the
+         * area empty (a short body), the title's box grows into half of the free room, at
+         * most to half the area, and both are laid out again: once. */
+        int title_box = v->body ? avail * 30 / 100 : avail, used = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            int body_cap = body_max;
+            if (v->title && v->body) {
+                /* the body's lines stay at most 85 % of the title's */
+                int tp = title_px(n, v->title, title_max, title_min, n->title_align, text.w,
+                                  title_box, n->th.title);
+                if (tp > 0 && tp * 85 / 100 < body_cap)
+                    body_cap = tp * 85 / 100 > body_min ? tp * 85 / 100 : body_min;
+            }
+            tex_free(&v->title_t);
+            tex_free(&v->body_t);
+            if (v->title && make_text(n, r, &v->title_t, v->title, (int)n->title_px, title_min,
+                                      v->body ? title_max : h / 6, 1, n->title_align, text.w,
+                                      title_box, n->th.title, 1.2) < 0)
+                goto fail;
+            used = v->title_t.h + (v->title && v->body ? 2 * gap + n->rule_h : 0);
+            if (v->body) {
+                int box_h = avail - used;
+                if (box_h < body_min)
+                    box_h = body_min;
+                if (make_text(n, r, &v->body_t, v->body, (int)n->body_px, body_min, body_cap, 0,
+                              n->align, text.w, box_h, n->th.text, 1.45) < 0)
+                    goto fail;
+            }
+            int free_h = avail - used - v->body_t.h;
+            if (pass > 0 || !v->title || !v->body || n->title_px > 0 || free_h < avail / 5 ||
+                title_box >= avail / 2)
+                break;
+            title_box += free_h / 2;
+            if (title_box > avail / 2)
+                title_box = avail / 2;
+        }
+        int block = used + v->body_t.h;
+        if (n->valign == 1 && block < avail)
+            y += (avail - block) / 2;
+        v->title_y = y;
+        v->rule_y = y + v->title_t.h + gap;
+        v->body_y = v->title ? v->rule_y + n->rule_h + gap : y;
+        if (n->show_langs && make_text(n, r, &v->name_t, langs[v->lang].name, bar_px, 0, 0, 0,
+                                       KZ_ALIGN_START, 0, 0, (kz_color){255, 255, 255, 255},
+                                       1.0) < 0)
+            goto fail;
+    }
+    /* footers share the bar with the language names: at most the bar's size, shrunk to fit
+     * the room the names leave */
+    int names_w = 0;
+    if (n->show_langs)
+        for (int i = 0; i < n->nv; i++)
+            names_w += n->v[i].name_t.w + n->v[i].name_t.h / 2;
+    int footer_w = content.w - names_w - gap;
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        if (!v->footer)
+            continue;
+        if (footer_w < content.w / 5) {
+            n->api->log(n->host, KZ_LOG_WARN, "%s: no room for the footer beside the language "
+                        "names at %dx%d; not shown", v->footer_key, w, h);
+            continue;
+        }
+        if (make_text(n, r, &v->footer_t, v->footer, 0, 8, bar_px, 0, KZ_ALIGN_START, footer_w,
+                      n->bar_h, n->th.text, 1.0) < 0)
+            goto fail;
+    }
+    n->pw = w, n->ph = h;
+    n->prepared = 1;
+    return 0;
+fail:
+    release_textures(n);
+    return -1;
+}
+
+static int target_size(SDL_Renderer *r, int *w, int *h)
+{
+    SDL_Texture *t = SDL_GetRenderTarget(r);
+    if (t)
+        return SDL_QueryTexture(t, NULL, NULL, w, h);
+    return SDL_GetRendererOutputSize(r, w, h);
+}
+
+static int notice_prepare(kz_instance *inst, SDL_Renderer *r)
+{
+    notice *n = inst;
+    if (n->has_image && !n->image.t) {
+        SDL_Surface *s = n->api->image_load(n->host, n->image_path);
+        if (!s)
+            return KZ_ERR;
+        n->image.t = SDL_CreateTextureFromSurface(r, s);
+        n->image.w = s->w, n->image.h = s->h;
+        SDL_FreeSurface(s);
+        if (!n->image.t) {
+            n->api->log(n->host, KZ_LOG_ERROR, "image texture: %s", SDL_GetError());
+            return KZ_ERR;
+        }
+        SDL_SetTextureBlendMode(n->image.t, SDL_BLENDMODE_BLEND);
+    }
+    int w = 0, h = 0;
+    if (target_size(r, &w, &h) < 0 || w <= 0 || h <= 0)
+        return KZ_OK; /* laid out at the first render, when the zone's size is known */
+    return layout(n, r, w, h) < 0 ? KZ_ERR : KZ_OK;
+}
+
+static void copy(SDL_Renderer *r, const tex *t, int x, int y, uint8_t alpha)
+{
+    if (!t->t)
+        return;
+    SDL_Rect d = {x, y, t->w, t->h};
+    SDL_SetTextureAlphaMod(t->t, alpha);
+    SDL_RenderCopy(r, t->t, NULL, &d);
+}
+
+/* x of a block of width w aligned in the text column */
+static int align_x(const notice *n, int align, int w)
+{
+    int free_w = n->text_rect.w - w > 0 ? n->text_rect.w - w : 0;
+    return n->text_rect.x + (align == KZ_ALIGN_CENTER ? free_w / 2
+                             : align == KZ_ALIGN_END  ? free_w
+                                                      : 0);
+}
+
+static void draw_variant(notice *n, SDL_Renderer *r, const variant *v, int ox, int oy,
+                         uint8_t a)
+{
+    copy(r, &v->title_t, ox + align_x(n, n->title_align, v->title_t.w), oy + v->title_y, a);
+    if (v->title && v->body) {
+        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+        SDL_SetRenderDrawColor(r, n->th.accent.r, n->th.accent.g, n->th.accent.b, a);
+        SDL_Rect rule = {ox + n->text_rect.x, oy + v->rule_y, n->text_rect.w, n->rule_h};
+        SDL_RenderFillRect(r, &rule);
+    }
+    copy(r, &v->body_t, ox + align_x(n, n->align, v->body_t.w), oy + v->body_y, a);
+    if (v->footer_t.t)
+        copy(r, &v->footer_t, ox + n->text_rect.x, oy + n->bar_y, a);
+}
+
+static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+{
+    notice *n = inst;
+    if (!n->prepared || n->pw != rect->w || n->ph != rect->h) {
+        if (layout(n, r, rect->w, rect->h) < 0)
+            return KZ_ERR;
+    }
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(r, n->th.background.r, n->th.background.g, n->th.background.b, 255);
+    SDL_RenderFillRect(r, rect);
+    if (n->image.t && n->image_rect.w > 0) {
+        SDL_Rect d = n->image_rect;
+        d.x += rect->x, d.y += rect->y;
+        SDL_SetTextureAlphaMod(n->image.t, 255);
+        SDL_RenderCopy(r, n->image.t, NULL, &d);
+    }
+    if (t < 0)
+        t = 0;
+    int cur = 0, prev = -1;
+    uint8_t a = 255;
+    if (n->nv > 1) {
+        kz_us k = t / n->interval, phase = t % n->interval;
+        cur = (int)(k % n->nv);
+        if (k > 0 && phase < n->fade) {
+            prev = (int)((k - 1) % n->nv);
+            a = (uint8_t)(255 * phase / n->fade);
+        }
+    }
+    if (prev >= 0)
+        draw_variant(n, r, &n->v[prev], rect->x, rect->y, (uint8_t)(255 - a));
+    draw_variant(n, r, &n->v[cur], rect->x, rect->y, a);
+
+    if (n->show_langs && n->nv > 1) {
+        /* language names, right-aligned; the one on air in the accent colour, underlined */
+        int sp = n->v[0].name_t.h / 2;
+        int x = rect->x + n->text_rect.x + n->text_rect.w;
+        if (n->has_image && n->image_pos == POS_RIGHT)
+            x = rect->x + n->pw - (int)lround((n->pw < n->ph ? n->pw : n->ph) * n->margin / 100);
+        for (int i = n->nv - 1; i >= 0; i--) {
+            const tex *nt = &n->v[i].name_t;
+            x -= nt->w;
+            kz_color c = i == cur ? n->th.accent : n->th.text;
+            SDL_SetTextureColorMod(nt->t, c.r, c.g, c.b);
+            copy(r, nt, x, rect->y + n->bar_y, 255);
+            if (i == cur) {
+                SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+                SDL_SetRenderDrawColor(r, c.r, c.g, c.b, 255);
+                SDL_Rect u = {x, rect->y + n->bar_y + nt->h, nt->w, n->rule_h};
+                SDL_RenderFillRect(r, &u);
+            }
+            x -= sp;
+        }
+    }
+    return KZ_OK;
+}
+
+static void notice_release(kz_instance *inst)
+{
+    notice *n = inst;
+    release_textures(n);
+    tex_free(&n->image);
+}
+
+static void notice_destroy(kz_instance **inst)
+{
+    notice *n = *inst;
+    if (!n)
+        return;
+    notice_release(n);
+    for (int i = 0; i < n->nv; i++)
+        variant_free_text(&n->v[i]);
+    free(n);
+    *inst = NULL;
+}
+
+static const kz_plugin notice_plugin = {
+    .abi_version = KZ_ABI_VERSION,
+    .struct_size = sizeof(kz_plugin),
+    .name = "notice",
+    .version = "1.0",
+    .description = "Japanese-first text slides: title, body, bullets, image, language variants",
+    .create = notice_create,
+    .check = notice_check,
+    .prepare = notice_prepare,
+    .render = notice_render,
+    .release = notice_release,
+    .destroy = notice_destroy,
+};
+
+KZ_PLUGIN_EXPORT(notice_plugin)
