@@ -201,6 +201,7 @@ int kz_cmd_check(int argc, char **argv)
         kz_check_schedule(&p);
     if (kz_check_media)
         kz_check_media(&p);
+    kz_text_check_model(p.fonts, &p.model); /* characters no font has, in any item's text */
     size_t playable = 0;
     for (size_t i = 0; i < p.model.n_items; i++)
         playable += p.model.items[i].playable;

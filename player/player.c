@@ -14,6 +14,7 @@
 #include "log.h"
 #include "png.h"
 #include "timeutil.h"
+#include "watch.h"
 
 #define LOG "player"
 
@@ -293,6 +294,9 @@ int kz_player_run(kz_player *p)
                                : 0;
     if (kz_hook_open)
         kz_hook_open(p);
+    /* Hot reload (watch.c): inotify on the playlists directory. */
+    kz_watch *watch = p->opts.playlist_text ? NULL
+                                            : kz_watch_open(p->cfg.playlists, KZ_WATCH_SETTLE);
     int vsync = 0;
     SDL_RendererInfo ri;
     if (SDL_GetRendererInfo(p->renderer, &ri) == 0)
@@ -306,6 +310,7 @@ int kz_player_run(kz_player *p)
                      (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q))
                 p->quit = 1;
         }
+        kz_watch_frame(watch, p);
         if (sig_reload || p->reload) {
             sig_reload = 0;
             p->reload = 0;
@@ -333,6 +338,7 @@ int kz_player_run(kz_player *p)
     }
     if (kz_hook_close)
         kz_hook_close(p);
+    kz_watch_close(&watch);
     kz_log_flush_repeats();
     double secs = (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S;
     kz_log(LOG, KZ_LOG_INFO, "stopped after %.1f s: %ld frames, %ld slots, %ld failures", secs,
