@@ -64,6 +64,10 @@ fi
 sort -u "$tmp/got" >"$tmp/got.sorted"
 grep -hv '^#' "$tmp"/spool-a/logs/pop-*.tsv | sort -u >"$tmp/pop.sorted"
 cmp "$tmp/got.sorted" "$tmp/pop.sorted"
+# kizuna report reads the collected lines and drops the repeats by id.
+"$KZ" report "$tmp/got" --no-plan --format json >"$tmp/report.json"
+grep -q "\"lines\":$u," "$tmp/report.json"
+grep -q "\"duplicates\":$((r - u))," "$tmp/report.json"
 # Nothing left in the spool.
 if grep -qv '^#ack' "$tmp/spool-a/logs/fleet-spool-spool-a.tsv" 2>/dev/null; then
     echo "spool not empty:"; head "$tmp/spool-a/logs/fleet-spool-spool-a.tsv"; exit 1
