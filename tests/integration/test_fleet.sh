@@ -3,7 +3,7 @@
 # players in group "lobby". Retained "online" status and a heartbeat; a group interrupt
 # published with mosquitto_pub is on both screens within one second (status and screenshot),
 # both answer on their reply topic; a screen command reaches one screen only; a repeated
-# request id runs once; clear; a player
+# request id runs once; clear; new content is picked up and a group reload answers; a player
 # stopped cleanly says "offline", one killed says it through its Last Will.
 set -eu
 tmp=$(mktemp -d)
@@ -93,6 +93,22 @@ subpid=$!; sleep 0.3
 pub -q 1 -t kizuna/tile-a/cmd -m frobnicate
 wait $subpid
 grep -q "^error: unknown command 'frobnicate'" "$tmp/bad-reply"
+
+echo "--- content: a playlist moved into place is picked up (hot reload); a group reload answers"
+mkdir -p "$tmp/server"
+printf '[red]\nplugin = color\ncolor = #ff0000\nduration = 4s\n' >"$tmp/server/loop.ini"
+for s in tile-a tile-b; do   # what rsync --delay-updates does: a dot file, renamed into place
+    cp "$tmp/server/loop.ini" "$tmp/$s/.loop.ini.part" && mv "$tmp/$s/.loop.ini.part" "$tmp/$s/loop.ini"
+done
+i=0; until ctl tile-b status | grep -q '^zone main: loop/red'; do
+    i=$((i + 1)); [ $i -lt 100 ] || { ctl tile-b status; echo "tile-b kept the old playlist"; exit 1; }; sleep 0.05; done
+sub -t 'kizuna/+/reply' -C 2 -W 5 >"$tmp/reload" &
+subpid=$!; sleep 0.3
+pub -q 1 -t kizuna/group/kumamoto-city/cmd -m "reload
+id=content-1"
+wait $subpid
+cat "$tmp/reload"
+[ "$(grep -c '^playlists reloaded' "$tmp/reload")" = 2 ]
 
 echo "--- offline: clean stop, and the Last Will"
 player_stop tile-a
