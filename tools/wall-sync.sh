@@ -11,6 +11,9 @@ SECS=${2:-300}
 # NICE=-10 (root): let the tiles go first, as on a screen's own machine where the player is
 # the main thing running; the default 0 shares the CPUs evenly with everything else.
 NICE=${NICE:-0}
+# SCHED="chrt -f 10" (root): real-time scheduling for the tiles, to tell scheduling stalls
+# from anything else.
+SCHED=${SCHED:-}
 BUILD=${BUILD:-build}
 case $TILES in 2) COLS=2 ROWS=1 ;; 4) COLS=2 ROWS=2 ;; *) echo "TILES: 2 or 4" >&2; exit 2 ;; esac
 KZ=$BUILD/kizuna
@@ -63,11 +66,11 @@ INI
         i=$((i + 1))
     done
 done
-echo "wall-sync: $TILES tiles (${COLS}x${ROWS}), $SECS s, clip $clip (${FPS} fps), nice $NICE"
+echo "wall-sync: $TILES tiles (${COLS}x${ROWS}), $SECS s, clip $clip (${FPS} fps), nice $NICE${SCHED:+, $SCHED}"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for k in $(seq 0 $((TILES - 1))); do
     KIZUNA_VIDEO_LOG=$tmp/tile$k.log KIZUNA_CONTROL=$tmp/tile$k.sock \
-        nice -n "$NICE" "$KZ" run --config "$tmp/tile$k/player.ini" --exit-after "$SECS" 2>"$tmp/tile$k.err" &
+        $SCHED nice -n "$NICE" "$KZ" run --config "$tmp/tile$k/player.ini" --exit-after "$SECS" 2>"$tmp/tile$k.err" &
     pids="$pids $!"
 done
 for p in $pids; do wait "$p" || { echo "wall-sync: a player failed"; cat "$tmp"/tile*.err; exit 1; }; done
