@@ -415,6 +415,35 @@ static void handle(void *ud, char *req, kz_buf *out)
     kz_ops_command(ud, req, out);
 }
 
+/* Commands from the broker: the same handler, except that a screenshot is only written into
+ * the logs directory (a command from the network must not choose where files land). */
+static void fleet_handle(void *ud, char *req, kz_buf *out)
+{
+    kz_player *p = ud;
+    if (strncmp(req, "screenshot", 10) || (req[10] && req[10] != ' ' && req[10] != '\n')) {
+        kz_ops_command(p, req, out);
+        return;
+    }
+    const char *name = req[10] == ' ' ? req + 11 : "";
+    size_t len = strcspn(name, "\n");
+    char file[128] = "screenshot.png";
+    int bad = len >= sizeof file || memchr(name, '/', len) || name[0] == '.';
+    if (len && !bad)
+        snprintf(file, sizeof file, "%.*s", (int)len, name);
+    if ((len && bad) || !p->cfg.logs[0]) {
+        kz_buf_printf(out, "error: over the network, screenshot takes a plain file name (no "
+                           "'/'); it is written in the screen's logs directory\n");
+        return;
+    }
+    char *r = NULL;
+    if (asprintf(&r, "screenshot %s/%s", p->cfg.logs, file) < 0) {
+        kz_buf_printf(out, "error: out of memory\n");
+        return;
+    }
+    kz_ops_command(p, r, out);
+    free(r);
+}
+
 void kz_ops_command(kz_player *p, char *req, kz_buf *out)
 {
     ops *o = p->ops;
@@ -585,7 +614,7 @@ void kz_hook_frame(kz_player *p, kz_us now)
         kz_pop_sync(&o->pop, mono, KZ_POP_SYNC_EVERY);
     if (o->fleet) {
         /* Commands from the broker run here, with the control socket's handler. */
-        kz_fleet_poll(o->fleet, handle, p, 4, mono);
+        kz_fleet_poll(o->fleet, fleet_handle, p, 4, mono);
         if (kz_fleet_heartbeat_due(o->fleet, mono)) {
             kz_buf hb = {0};
             kz_ops_heartbeat_json(p, &hb);

@@ -87,6 +87,17 @@ wait $subpid
 cat "$tmp/again"
 grep -q 'already done' "$tmp/again"
 ctl tile-a status | grep -q '^interrupt since'
+echo "--- screenshot over the network: only into the logs directory"
+sub -t kizuna/tile-a/reply -C 2 -W 5 >"$tmp/shots" &
+subpid=$!; sleep 0.3
+pub -q 1 -t kizuna/tile-a/cmd -m "screenshot net.png"
+pub -q 1 -t kizuna/tile-a/cmd -m "screenshot $tmp/elsewhere.png"
+wait $subpid
+cat "$tmp/shots"
+grep -q "^$tmp/tile-a/logs/net.png (320x180)" "$tmp/shots"
+grep -q "^error: over the network, screenshot takes a plain file name" "$tmp/shots"
+[ ! -e "$tmp/elsewhere.png" ]
+p=$(pixel "$tmp/tile-a/logs/net.png" 2 2); echo "net.png corner $p"; [ "$p" = 9a0000 ]
 echo "--- a bad command is answered, not run"
 sub -t kizuna/tile-a/reply -C 1 -W 5 >"$tmp/bad-reply" &
 subpid=$!; sleep 0.3
