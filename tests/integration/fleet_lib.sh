@@ -92,7 +92,9 @@ player_start() {
 player_pid() { eval "echo \$pid_$(echo "$1" | tr -c 'A-Za-z0-9_\n' _)"; }
 player_stop() {
     p=$(player_pid "$1")
-    kill -TERM "$p"; wait "$p" || true
+    kill -TERM "$p"
+    # a clean stop exits 0; anything else (a sanitizer report at exit) fails the test
+    if ! wait "$p"; then tail -n 30 "$tmp/$1.log"; echo "$1: exit status not 0"; exit 1; fi
     pids=$(echo "$pids" | sed "s/ $p\b//")
 }
 

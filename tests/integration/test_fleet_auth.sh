@@ -71,4 +71,6 @@ echo "--- the operator clears"
 op -q 1 -t kizuna/auth-ok/cmd -m clear
 i=0; until ctl auth-ok status | grep -q '^interrupt none'; do
     i=$((i + 1)); [ $i -lt 50 ] || { echo "auth-ok did not clear"; exit 1; }; sleep 0.02; done
+player_stop auth-ok
+player_stop auth-bad
 echo ok

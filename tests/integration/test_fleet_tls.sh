@@ -61,4 +61,7 @@ for s in tls-nocert tls-wrongca; do
 done
 grep -Eq 'certificate required|Protocol error' "$tmp/tls-nocert.log"
 grep -q 'certificate verify failed' "$tmp/tls-wrongca.log"
+player_stop tls-ok
+player_stop tls-nocert
+player_stop tls-wrongca
 echo ok
