@@ -119,9 +119,11 @@ awk -F'\t' '
 grep -c . "$DIR/samples.tsv" >/dev/null
 
 # --- 2. aired against planned -------------------------------------------------------------
-"$KZ" report "$DIR/logs" --config "$CFG" --from 2025-02-01 --by campaign 2>/dev/null \
+TO=$(printf '2025-02-%02d' $DAYS)
+"$KZ" report "$DIR/logs" --config "$CFG" --from 2025-02-01 --to $TO --by campaign 2>/dev/null \
     | tee "$DIR/report.txt" | sed 's/^/  /' | head -n 20
-"$KZ" report "$DIR/logs" --config "$CFG" --from 2025-02-01 --format png --out "$DIR/airtime.png" \
+"$KZ" report "$DIR/logs" --config "$CFG" --from 2025-02-01 --to $TO --zone main --format png \
+    --out "$DIR/airtime.png" \
     2>/dev/null && note "chart: $DIR/airtime.png"
 # whole days only (the last one may be cut short by the run's end)
 last=$(tail -q -n 1 "$DIR"/logs/pop-*.tsv | cut -f3 | sort | tail -n 1)
