@@ -23,6 +23,7 @@ typedef struct prow {
 } prow;
 
 typedef struct pstat {
+    int zone;
     const char *campaign; /* borrowed; "" = items without a campaign; NULL = standby */
     long plays;
     kz_us airtime;
@@ -54,24 +55,26 @@ static const char *campaign_of(const kz_model *m, const kz_item *it)
     return in.campaign;
 }
 
-static int stat_index(plan *pl, const char *campaign)
+/* Totals are kept per zone and campaign. */
+static int stat_index(plan *pl, int zone, const char *campaign)
 {
     for (int i = 0; i < pl->n_tot; i++) {
         const char *c = pl->tot[i].campaign;
-        if ((!c && !campaign) || (c && campaign && !strcmp(c, campaign)))
+        if (pl->tot[i].zone == zone &&
+            ((!c && !campaign) || (c && campaign && !strcmp(c, campaign))))
             return i;
     }
     pstat *nt = realloc(pl->tot, (size_t)(pl->n_tot + 1) * sizeof *nt);
     if (!nt)
         return -1;
     pl->tot = nt;
-    nt[pl->n_tot] = (pstat){campaign, 0, 0};
+    nt[pl->n_tot] = (pstat){zone, campaign, 0, 0};
     for (int d = 0; d < pl->n_days; d++) {
         pstat *nc = realloc(pl->days[d].c, (size_t)(pl->n_tot + 1) * sizeof *nc);
         if (!nc)
             return -1;
         pl->days[d].c = nc;
-        nc[pl->n_tot] = (pstat){campaign, 0, 0};
+        nc[pl->n_tot] = (pstat){zone, campaign, 0, 0};
     }
     return pl->n_tot++;
 }
@@ -88,10 +91,10 @@ static int build(plan *pl)
         return -1;
     for (int d = 0; d < pl->n_days; d++)
         pl->days[d].day = pl->day0 + d;
-    if (stat_index(pl, NULL) < 0) /* standby first */
-        return -1;
     int nz = kz_schedule_zone_count(m);
     for (int z = 0; z < nz; z++) {
+        if (stat_index(pl, z, NULL) < 0) /* standby first */
+            return -1;
         kz_slot s;
         kz_schedule_zone_at(m, z, pl->from, &s);
         while (s.start < pl->to) {
@@ -104,7 +107,7 @@ static int build(plan *pl)
                 pl->cap = nc;
             }
             pl->rows[pl->n++] = (prow){z, s};
-            int ci = stat_index(pl, campaign_of(m, s.item));
+            int ci = stat_index(pl, z, campaign_of(m, s.item));
             if (ci < 0)
                 return -1;
             kz_us a = s.start > pl->from ? s.start : pl->from;
@@ -234,14 +237,20 @@ static void out_text(const plan *pl, FILE *f)
                 kz_schedule_zone_name(pl->m, r->zone), playlist_of(pl->m, r->s.item),
                 r->s.item ? r->s.item->id : "(standby)", c ? c : "");
     }
-    fprintf(f, "\n# per campaign\n%-32s  %8s  %12s  %6s\n", "campaign", "plays", "airtime", "share");
-    kz_us span = (pl->to - pl->from) * kz_schedule_zone_count(pl->m);
+    fprintf(f, "\n# per campaign (share: of the zone's time)\n%-8s  %-32s  %8s  %12s  %6s\n",
+            "zone", "campaign", "plays", "airtime", "share");
+    kz_us span = pl->to - pl->from;
     for (int i = 0; i < pl->n_tot; i++) {
+        if (!pl->tot[i].airtime && !pl->tot[i].plays)
+            continue;
         fmt_dur(pl->tot[i].airtime, d, sizeof d);
-        fprintf(f, "%-32s  %8ld  %12s  %5.1f%%\n", cname(&pl->tot[i]), pl->tot[i].plays, d,
+        fprintf(f, "%-8s  %-32s  %8ld  %12s  %5.1f%%\n",
+                kz_schedule_zone_name(pl->m, pl->tot[i].zone), cname(&pl->tot[i]),
+                pl->tot[i].plays, d,
                 span > 0 ? 100.0 * (double)pl->tot[i].airtime / (double)span : 0.0);
     }
-    fprintf(f, "\n# per day\n%-10s  %-32s  %8s  %12s\n", "day", "campaign", "plays", "airtime");
+    fprintf(f, "\n# per day\n%-10s  %-8s  %-32s  %8s  %12s\n", "day", "zone", "campaign", "plays",
+            "airtime");
     for (int k = 0; k < pl->n_days; k++) {
         char day[16];
         fmt_day(pl->days[k].day, day, sizeof day);
@@ -250,7 +259,8 @@ static void out_text(const plan *pl, FILE *f)
             if (!st->airtime && !st->plays)
                 continue;
             fmt_dur(st->airtime, d, sizeof d);
-            fprintf(f, "%-10s  %-32s  %8ld  %12s\n", day, cname(st), st->plays, d);
+            fprintf(f, "%-10s  %-8s  %-32s  %8ld  %12s\n", day,
+                    kz_schedule_zone_name(pl->m, st->zone), cname(st), st->plays, d);
         }
     }
 }
@@ -273,12 +283,14 @@ static void out_csv(const plan *pl, FILE *f)
         csv_field(f, c ? c : "");
         fputc('\n', f);
     }
-    fputs("\ncampaign,plays,airtime_s\n", f);
+    fputs("\nzone,campaign,plays,airtime_s\n", f);
     for (int i = 0; i < pl->n_tot; i++) {
+        csv_field(f, kz_schedule_zone_name(pl->m, pl->tot[i].zone));
+        fputc(',', f);
         csv_field(f, cname(&pl->tot[i]));
         fprintf(f, ",%ld,%.3f\n", pl->tot[i].plays, (double)pl->tot[i].airtime / KZ_US_PER_S);
     }
-    fputs("\nday,campaign,plays,airtime_s\n", f);
+    fputs("\nday,zone,campaign,plays,airtime_s\n", f);
     for (int k = 0; k < pl->n_days; k++) {
         char day[16];
         fmt_day(pl->days[k].day, day, sizeof day);
@@ -287,6 +299,8 @@ static void out_csv(const plan *pl, FILE *f)
             if (!st->airtime && !st->plays)
                 continue;
             fprintf(f, "%s,", day);
+            csv_field(f, kz_schedule_zone_name(pl->m, st->zone));
+            fputc(',', f);
             csv_field(f, cname(st));
             fprintf(f, ",%ld,%.3f\n", st->plays, (double)st->airtime / KZ_US_PER_S);
         }
@@ -323,7 +337,9 @@ static void out_json(const plan *pl, FILE *f)
     }
     fputs("],\n\"campaigns\":[", f);
     for (int i = 0; i < pl->n_tot; i++) {
-        fputs(i ? ",\n{\"campaign\":" : "\n{\"campaign\":", f);
+        fputs(i ? ",\n{\"zone\":" : "\n{\"zone\":", f);
+        json_str(f, kz_schedule_zone_name(pl->m, pl->tot[i].zone));
+        fputs(",\"campaign\":", f);
         json_str(f, cname(&pl->tot[i]));
         fprintf(f, ",\"plays\":%ld,\"airtime_s\":%.3f}", pl->tot[i].plays,
                 (double)pl->tot[i].airtime / KZ_US_PER_S);
@@ -337,7 +353,9 @@ static void out_json(const plan *pl, FILE *f)
             const pstat *st = &pl->days[k].c[i];
             if (!st->airtime && !st->plays)
                 continue;
-            fprintf(f, "%s\n{\"day\":\"%s\",\"campaign\":", first ? "" : ",", day);
+            fprintf(f, "%s\n{\"day\":\"%s\",\"zone\":", first ? "" : ",", day);
+            json_str(f, kz_schedule_zone_name(pl->m, st->zone));
+            fputs(",\"campaign\":", f);
             json_str(f, cname(st));
             fprintf(f, ",\"plays\":%ld,\"airtime_s\":%.3f}", st->plays,
                     (double)st->airtime / KZ_US_PER_S);
@@ -402,15 +420,18 @@ static void out_html(const plan *pl, FILE *f)
     html_str(f, kz_tz_name());
     fprintf(f, "), %zu slots</div>\n<div class=\"legend\">", pl->n);
     for (int i = 0; i < pl->n_tot; i++) {
+        if (pl->tot[i].zone != 0 || (!pl->tot[i].airtime && !pl->tot[i].plays))
+            continue;
         campaign_color(&pl->tot[i], col, sizeof col);
         fmt_dur(pl->tot[i].airtime, d, sizeof d);
         fprintf(f, "<span><i class=\"chip\" style=\"background:%s\"></i>", col);
         html_str(f, cname(&pl->tot[i]));
         fprintf(f, " — %s, %ld plays</span>", d, pl->tot[i].plays);
     }
-    fputs("</div>\n<h2>Calendar</h2>\n<p class=\"sub\">Each day: the bar is the share of the "
-          "day per campaign; the 24 blocks below it are the hours 0–23, coloured by the "
-          "campaign with the most airtime in that hour (zone main).</p>\n", f);
+    fputs("</div>\n<h2>Calendar (zone main)</h2>\n<p class=\"sub\">Each day: the bar is the "
+          "share of the day per campaign; the 24 blocks below it are the hours 0–23, coloured "
+          "by the campaign with the most airtime in that hour. Other zones: see the totals "
+          "below.</p>\n", f);
 
     /* Hourly dominant campaign for zone 0, per day. */
     int nh = pl->n_days * 24;
@@ -424,8 +445,9 @@ static void out_html(const plan *pl, FILE *f)
             const char *c = campaign_of(pl->m, r->s.item);
             int ci = 0;
             for (int k = 0; k < pl->n_tot; k++)
-                if ((!c && !pl->tot[k].campaign) ||
-                    (c && pl->tot[k].campaign && !strcmp(c, pl->tot[k].campaign)))
+                if (pl->tot[k].zone == 0 &&
+                    ((!c && !pl->tot[k].campaign) ||
+                     (c && pl->tot[k].campaign && !strcmp(c, pl->tot[k].campaign))))
                     ci = k;
             kz_us t = r->s.start > pl->from ? r->s.start : pl->from;
             kz_us e = r->s.end < pl->to ? r->s.end : pl->to;
@@ -479,11 +501,12 @@ static void out_html(const plan *pl, FILE *f)
             const pday *pd = &pl->days[k];
             kz_us total = 0;
             for (int i = 0; i < pl->n_tot; i++)
-                total += pd->c[i].airtime;
+                if (pd->c[i].zone == 0)
+                    total += pd->c[i].airtime;
             fprintf(f, "<td><div class=\"dn\">%d <span class=\"mo\">%d月</span></div>"
                        "<div class=\"strip\">", dd, mo);
             for (int i = 0; i < pl->n_tot; i++) {
-                if (!pd->c[i].airtime || !total)
+                if (!pd->c[i].airtime || !total || pd->c[i].zone != 0)
                     continue;
                 campaign_color(&pd->c[i], col, sizeof col);
                 fprintf(f, "<div style=\"width:%.2f%%;background:%s\"></div>",
@@ -501,7 +524,7 @@ static void out_html(const plan *pl, FILE *f)
             fputs("</div>", f);
             for (int i = 0; i < pl->n_tot; i++) {
                 const pstat *st = &pd->c[i];
-                if (!st->campaign || !st->airtime)
+                if (!st->campaign || !st->airtime || st->zone != 0)
                     continue;
                 campaign_color(st, col, sizeof col);
                 long long mins = (long long)((st->airtime + 30 * KZ_US_PER_S) / (60 * KZ_US_PER_S));
@@ -516,12 +539,14 @@ static void out_html(const plan *pl, FILE *f)
         if (kz_weekday(day) == 6)
             fputs("</tr>\n", f);
     }
-    fputs("</table>\n<h2>Per campaign</h2>\n<table class=\"t\"><tr><th>campaign</th>"
-          "<th>plays</th><th>airtime</th></tr>\n", f);
+    fputs("</table>\n<h2>Per zone and campaign</h2>\n<table class=\"t\"><tr><th>zone</th>"
+          "<th>campaign</th><th>plays</th><th>airtime</th></tr>\n", f);
     for (int i = 0; i < pl->n_tot; i++) {
         campaign_color(&pl->tot[i], col, sizeof col);
         fmt_dur(pl->tot[i].airtime, d, sizeof d);
-        fprintf(f, "<tr><td><i class=\"chip\" style=\"background:%s\"></i>", col);
+        fputs("<tr><td>", f);
+        html_str(f, kz_schedule_zone_name(pl->m, pl->tot[i].zone));
+        fprintf(f, "</td><td><i class=\"chip\" style=\"background:%s\"></i>", col);
         html_str(f, cname(&pl->tot[i]));
         fprintf(f, "</td><td class=\"n\">%ld</td><td class=\"n\">%s</td></tr>\n",
                 pl->tot[i].plays, d);

@@ -1,6 +1,7 @@
 /* The player: load everything, then draw frame = render(layout, schedule(model, now), now).
  * Nothing here keeps a playlist position: every frame asks the schedule what is on air. */
 #include "player.h"
+#include "captions.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "png.h"
 #include "timeutil.h"
+#include "watch.h"
 
 #define LOG "player"
 
@@ -53,6 +55,9 @@ static int load_model(kz_player *p, kz_model *m)
         kz_model_load_dir(m, p->cfg.playlists);
     int problems = m->errors;
     problems += kz_host_attach(m, &p->env, 0);
+    /* Captions: a bad caption file is logged, the item plays without it (not a problem that
+     * keeps a reload off the air). */
+    kz_captions_attach(m, p->cfg.content);
     if (kz_flash_gate)
         problems += kz_flash_gate(p, m);
     problems += kz_schedule_compile(m);
@@ -241,6 +246,7 @@ static void drop_model(kz_player *p, kz_model *m)
         for (size_t i = 0; i < m->n_items; i++)
             kz_host_release(&m->items[i]);
     }
+    kz_captions_detach(m);
     kz_host_detach(m);
     kz_model_free(m);
 }
@@ -293,6 +299,9 @@ int kz_player_run(kz_player *p)
                                : 0;
     if (kz_hook_open)
         kz_hook_open(p);
+    /* Hot reload (watch.c): inotify on the playlists directory. */
+    kz_watch *watch = p->opts.playlist_text ? NULL
+                                            : kz_watch_open(p->cfg.playlists, KZ_WATCH_SETTLE);
     int vsync = 0;
     SDL_RendererInfo ri;
     if (SDL_GetRendererInfo(p->renderer, &ri) == 0)
@@ -306,6 +315,7 @@ int kz_player_run(kz_player *p)
                      (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q))
                 p->quit = 1;
         }
+        kz_watch_frame(watch, p);
         if (sig_reload || p->reload) {
             sig_reload = 0;
             p->reload = 0;
@@ -333,6 +343,7 @@ int kz_player_run(kz_player *p)
     }
     if (kz_hook_close)
         kz_hook_close(p);
+    kz_watch_close(&watch);
     kz_log_flush_repeats();
     double secs = (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S;
     kz_log(LOG, KZ_LOG_INFO, "stopped after %.1f s: %ld frames, %ld slots, %ld failures", secs,

@@ -10,9 +10,10 @@
 
 #include "log.h"
 #include "rules.h"
+#include "timeutil.h"
 
 #define CACHE_DAYS 4
-#define STANDBY_LOOKAHEAD_DAYS 400
+#define STANDBY_BLOCK_DAYS 32
 
 typedef struct sitem {
     kz_item *item;       /* borrowed from the model */
@@ -20,6 +21,7 @@ typedef struct sitem {
     kz_rules own;        /* the item's own keys */
     kz_sched_info info;
     int campaign_id;     /* 0 = none, else 1 + index into sched->campaigns */
+    int live;            /* item->playable when the cached days were built */
 } sitem;
 
 typedef struct interval {
@@ -327,6 +329,8 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
     int ncp_cap = 2;
     for (int i = 0; i < z->n; i++) {
         const sitem *si = &s->items[z->items[i]];
+        if (!si->item->playable) /* dropped out at run time (failed to prepare or render) */
+            continue;
         if (rule_intervals(si->pl, &c, day, ds, de, &a) < 0 ||
             rule_intervals(&si->own, &c, day, ds, de, &b) < 0 ||
             ivec_intersect(&a, &b, &w.elig[i]) < 0)
@@ -472,6 +476,25 @@ fail:
     return -1;
 }
 
+/* The player drops an item that fails (item->playable = 0): the timeline is then what it
+ * would be without it. Cached days built with another set of items are thrown away. */
+static void check_live(const kz_sched *s, zone *z)
+{
+    int changed = 0;
+    for (int i = 0; i < z->n; i++) {
+        sitem *si = &s->items[z->items[i]];
+        if (si->live != (si->item->playable != 0)) {
+            si->live = si->item->playable != 0;
+            changed = 1;
+        }
+    }
+    if (!changed)
+        return;
+    for (int k = 0; k < CACHE_DAYS; k++)
+        z->cache[k].n = 0;
+    z->standby.start = z->standby.end = 0;
+}
+
 static const day_tl *get_day(const kz_sched *s, int zi, int day)
 {
     zone *z = &s->zones[zi];
@@ -503,13 +526,18 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     if (!s || zi < 0 || zi >= s->n_zones)
         return 0;
     zone *z = &s->zones[zi];
+    check_live(s, z);
     if (z->standby.end > z->standby.start && now >= z->standby.start && now < z->standby.end) {
         *slot = z->standby;
         return 0;
     }
-    int day = kz_schedule_day_of(now);
-    const day_tl *tl = get_day(s, zi, day);
-    if (!tl)
+    /* A cached day holding now saves the local-time conversions. */
+    const day_tl *tl = NULL;
+    for (int k = 0; k < CACHE_DAYS && !tl; k++)
+        if (z->cache[k].n && now >= z->cache[k].ds && now < z->cache[k].de)
+            tl = &z->cache[k];
+    int day = tl ? tl->day : kz_schedule_day_of(now);
+    if (!tl && !(tl = get_day(s, zi, day)))
         return 0;
     size_t lo = 0, hi = tl->n;
     while (lo < hi) {
@@ -524,18 +552,18 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     *slot = tl->slots[lo];
     if (slot->item)
         return 0;
-    /* Standby runs on over midnights until something is eligible (bounded look-ahead and
-     * look-back, so that "the next change" is the real one). */
+    /* Standby runs on over midnights until something is eligible, within blocks of
+     * STANDBY_BLOCK_DAYS days (a fixed grid of civil days): the look-around is bounded and
+     * the answer for any instant of the stretch is the same slot, so slots tile. */
     kz_slot sb = *slot;
-    for (int d = day - 1; d >= day - STANDBY_LOOKAHEAD_DAYS && sb.start == kz_schedule_wall(d + 1, 0);
-         d--) {
+    int b0 = day - (((day % STANDBY_BLOCK_DAYS) + STANDBY_BLOCK_DAYS) % STANDBY_BLOCK_DAYS);
+    for (int d = day - 1; d >= b0 && sb.start == kz_schedule_wall(d + 1, 0); d--) {
         const day_tl *p = get_day(s, zi, d);
         if (!p || p->slots[p->n - 1].item)
             break;
         sb.start = p->slots[p->n - 1].start;
     }
-    for (int d = day + 1; d <= day + STANDBY_LOOKAHEAD_DAYS && sb.end == kz_schedule_wall(d, 0);
-         d++) {
+    for (int d = day + 1; d < b0 + STANDBY_BLOCK_DAYS && sb.end == kz_schedule_wall(d, 0); d++) {
         const day_tl *nx = get_day(s, zi, d);
         if (!nx || nx->slots[0].item)
             break;
@@ -715,7 +743,7 @@ int kz_schedule_compile(kz_model *m)
     for (size_t p = 0; p < m->n_playlists; p++) {
         int bad = kz_rules_parse(&s->pl_rules[p], &m->playlists[p].params, 1);
         if (bad) {
-            kz_log("schedule", KZ_LOG_ERROR,
+            kz_log("schedule", KZ_LOG_INFO, /* the reasons were logged as errors */
                    "%s:%d: playlist '%s' is left out because of the schedule error(s) above",
                    m->playlists[p].file ? m->playlists[p].file : "?",
                    m->playlists[p].params.line, m->playlists[p].name);
@@ -735,7 +763,7 @@ int kz_schedule_compile(kz_model *m)
         if (bad) {
             problems += bad;
             if (it->playable)
-                kz_log("schedule", KZ_LOG_ERROR, "%s:%d: item '%s' will not air (schedule error)",
+                kz_log("schedule", KZ_LOG_INFO, "%s:%d: item '%s' will not air (schedule error)",
                        it->params.file ? it->params.file : "?", it->params.line, it->id);
             it->playable = 0;
         }
@@ -760,8 +788,16 @@ int kz_schedule_compile(kz_model *m)
                                               : 0;
         in->zone = s->pl_zone[p];
         in->duration = it->duration > 0 ? it->duration : KZ_SCHEDULE_DEFAULT_DURATION;
+        if (in->duration < KZ_SCHEDULE_MIN_DURATION) {
+            /* bounds the work and memory of a day: at most 172,800 slots */
+            kz_log("schedule", KZ_LOG_WARN, "%s:%d: [%s]: a slot lasts at least 0.5 s; this "
+                   "item gets 0.5 s", it->params.file ? it->params.file : "?",
+                   kz_params_line(&it->params, "duration"), it->params.section);
+            in->duration = KZ_SCHEDULE_MIN_DURATION;
+        }
         if ((si->campaign_id = campaign_id(s, in->campaign)) < 0)
             goto nomem;
+        si->live = 1;
         s->by_model[i] = s->n_items++;
     }
 
@@ -780,4 +816,232 @@ nomem:
     kz_log("schedule", KZ_LOG_ERROR, "out of memory while compiling the schedule");
     sched_free(s);
     return problems + 1;
+}
+
+/* --- kizuna check ------------------------------------------------------------------------- */
+
+#define NEVER_SCAN_DAYS 10300 /* 28 years and a bit: every weekday meets every yearly date */
+
+static const char *item_file(const sitem *si)
+{
+    return si->item->params.file ? si->item->params.file : "?";
+}
+
+/* Days on which the item may air at all (dates, days, and windows that meet), scanning the
+ * wall-clock axis (DST cannot make an empty intersection non-empty). Returns the number of
+ * such days in [lo, hi]; *first / *last get the first and last of them. */
+static int scan_item_days(const sitem *si, int lo, int hi, int *first, int *last)
+{
+    dayconv wallc = {1, 0}; /* offset 0: instants are wall seconds */
+    ivec a = {0}, b = {0}, r = {0};
+    int n = 0;
+    for (int day = lo; day <= hi; day++) {
+        if (!kz_rules_day_ok(si->pl, day) && !kz_rules_day_ok(si->pl, day - 1))
+            continue;
+        if (!kz_rules_day_ok(&si->own, day) && !kz_rules_day_ok(&si->own, day - 1))
+            continue;
+        kz_us ds = dayconv_wall(&wallc, day, 0), de = dayconv_wall(&wallc, day + 1, 0);
+        if (rule_intervals(si->pl, &wallc, day, ds, de, &a) < 0 ||
+            rule_intervals(&si->own, &wallc, day, ds, de, &b) < 0 ||
+            ivec_intersect(&a, &b, &r) < 0)
+            break;
+        if (r.n) {
+            if (!n)
+                *first = day;
+            *last = day;
+            n++;
+        }
+    }
+    free(a.v);
+    free(b.v);
+    free(r.v);
+    return n;
+}
+
+static void abs_span(const kz_rules *r, int *lo, int *hi)
+{
+    if (!r->n_dates)
+        return;
+    int mn = INT_MAX, mx = INT_MIN;
+    for (int i = 0; i < r->n_dates; i++) {
+        if (r->dates[i].kind != KZ_DATES_ABSOLUTE)
+            return; /* a yearly range: no bound from this section */
+        if (r->dates[i].from < mn)
+            mn = r->dates[i].from;
+        if (r->dates[i].to > mx)
+            mx = r->dates[i].to;
+    }
+    if (mn > *lo)
+        *lo = mn;
+    if (mx < *hi)
+        *hi = mx;
+}
+
+static void fmt_civil(int day, char *out, size_t n)
+{
+    int y, m, d;
+    kz_civil_from_days(day, &y, &m, &d);
+    snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+}
+
+int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
+{
+    const kz_sched *s = m ? m->sched : NULL;
+    int errors = 0;
+    if (!s || to <= from)
+        return 0;
+    int d0 = kz_schedule_day_of(from), d1 = kz_schedule_day_of(to - 1);
+    char a[48], b[48];
+
+    /* 1. Items whose dates, days and times never meet. */
+    unsigned char *dead = calloc((size_t)(s->n_items ? s->n_items : 1), 1);
+    long *plays = calloc((size_t)(s->n_items ? s->n_items : 1), sizeof *plays);
+    unsigned char *elig_in_range = calloc((size_t)(s->n_items ? s->n_items : 1), 1);
+    if (!dead || !plays || !elig_in_range)
+        goto done;
+    for (int i = 0; i < s->n_items; i++) {
+        const sitem *si = &s->items[i];
+        int lo = INT_MIN, hi = INT_MAX, first = 0, last = 0;
+        abs_span(si->pl, &lo, &hi);
+        abs_span(&si->own, &lo, &hi);
+        if (lo == INT_MIN && hi == INT_MAX) {
+            lo = d0;
+            hi = d0 + NEVER_SCAN_DAYS;
+        } else if (lo == INT_MIN) {
+            lo = hi - NEVER_SCAN_DAYS;
+        } else if (hi == INT_MAX || hi - lo > 4 * NEVER_SCAN_DAYS) {
+            hi = lo + NEVER_SCAN_DAYS;
+        }
+        if (!scan_item_days(si, lo, hi, &first, &last)) {
+            dead[i] = 1;
+            kz_log("schedule", KZ_LOG_ERROR,
+                   "%s:%d: [%s]: can never air: its dates, days and times (with those of "
+                   "playlist '%s') never meet",
+                   item_file(si), si->item->params.line, si->item->params.section,
+                   m->playlists[si->item->playlist].name);
+            errors++;
+        } else if (last < d0) {
+            fmt_civil(last, a, sizeof a);
+            dead[i] = 1;
+            kz_log("schedule", KZ_LOG_WARN, "%s:%d: [%s]: its dates are all in the past (last "
+                   "day %s)", item_file(si), si->item->params.line, si->item->params.section, a);
+        }
+    }
+
+    /* 2. Interrupts whose windows overlap (same zone), 3. standby, 4. never on air. */
+    for (int zi = 0; zi < s->n_zones; zi++) {
+        zone *z = &s->zones[zi];
+        int n_standby = 0;
+        kz_us sb_start = -1, sb_total = 0;
+        unsigned char *reported = NULL;
+        int n_int = 0;
+        for (int i = 0; i < z->n; i++)
+            n_int += s->items[z->items[i]].info.interrupt;
+        if (n_int > 1)
+            reported = calloc((size_t)z->n * (size_t)z->n, 1);
+        ivec *iv = calloc((size_t)(z->n ? z->n : 1), sizeof *iv);
+        ivec ta = {0}, tb = {0};
+        if (!iv)
+            break;
+        for (int day = d0; day <= d1; day++) {
+            dayconv c;
+            dayconv_init(&c, day);
+            kz_us ds = dayconv_wall(&c, day, 0), de = dayconv_wall(&c, day + 1, 0);
+            for (int i = 0; i < z->n; i++) {
+                const sitem *si = &s->items[z->items[i]];
+                if (rule_intervals(si->pl, &c, day, ds, de, &ta) < 0 ||
+                    rule_intervals(&si->own, &c, day, ds, de, &tb) < 0 ||
+                    ivec_intersect(&ta, &tb, &iv[i]) < 0)
+                    goto zone_done;
+                for (int k = 0; k < iv[i].n; k++)
+                    if (iv[i].v[k].b > from && iv[i].v[k].a < to)
+                        elig_in_range[z->items[i]] = 1;
+            }
+            for (int i = 0; reported && i < z->n; i++) {
+                if (!s->items[z->items[i]].info.interrupt)
+                    continue;
+                for (int j = i + 1; j < z->n; j++) {
+                    if (!s->items[z->items[j]].info.interrupt || reported[i * z->n + j])
+                        continue;
+                    ivec both = {0};
+                    if (ivec_intersect(&iv[i], &iv[j], &both) == 0 && both.n) {
+                        const sitem *x = &s->items[z->items[i]], *y = &s->items[z->items[j]];
+                        kz_time_format(both.v[0].a, a, sizeof a);
+                        kz_log("schedule", KZ_LOG_ERROR,
+                               "%s:%d: [%s]: interrupt overlaps the interrupt [%s] (%s:%d) from "
+                               "%s%s", item_file(x), x->own.line_times, x->item->params.section,
+                               y->item->params.section, item_file(y), y->own.line_times, a,
+                               x->info.priority != y->info.priority
+                                   ? " (the higher priority one wins)"
+                                   : " (they take turns)");
+                        reported[i * z->n + j] = 1;
+                        errors++;
+                    }
+                    free(both.v);
+                }
+            }
+            const day_tl *tl = get_day(s, zi, day);
+            if (!tl)
+                break;
+            for (size_t k = 0; k < tl->n; k++) {
+                const kz_slot *sl = &tl->slots[k];
+                if (sl->end <= from || sl->start >= to)
+                    continue;
+                if (sl->item) {
+                    plays[s->by_model[sl->item->index]]++;
+                    if (sb_start >= 0) {
+                        kz_us st = sb_start > from ? sb_start : from;
+                        sb_total += sl->start - st;
+                        if (++n_standby <= 10) {
+                            kz_time_format(st, a, sizeof a);
+                            kz_time_format(sl->start, b, sizeof b);
+                            kz_log("schedule", KZ_LOG_WARN, "zone %s: nothing eligible from %s "
+                                   "to %s: the standby slide is shown", z->name, a, b);
+                        }
+                        sb_start = -1;
+                    }
+                } else if (sb_start < 0) {
+                    sb_start = sl->start;
+                }
+            }
+        }
+        if (sb_start >= 0) {
+            kz_us st = sb_start > from ? sb_start : from;
+            sb_total += to - st;
+            if (++n_standby <= 10) {
+                kz_time_format(st, a, sizeof a);
+                kz_time_format(to, b, sizeof b);
+                kz_log("schedule", KZ_LOG_WARN, "zone %s: nothing eligible from %s to %s "
+                       "(end of the checked range): the standby slide is shown", z->name, a, b);
+            }
+        }
+        if (n_standby) {
+            kz_time_format(from, a, sizeof a);
+            kz_log("schedule", KZ_LOG_WARN, "zone %s: %d stretch(es) with nothing eligible, "
+                   "%.1f h in all, in the %d days from %s%s", z->name, n_standby,
+                   (double)sb_total / (3600.0 * KZ_US_PER_S), d1 - d0 + 1, a,
+                   n_standby > 10 ? " (the first 10 are listed)" : "");
+        }
+    zone_done:
+        for (int i = 0; i < z->n; i++)
+            free(iv[i].v);
+        free(iv);
+        free(ta.v);
+        free(tb.v);
+        free(reported);
+    }
+    for (int i = 0; i < s->n_items; i++) {
+        const sitem *si = &s->items[i];
+        if (dead[i] || plays[i] || !elig_in_range[i])
+            continue;
+        kz_time_format(from, a, sizeof a);
+        kz_log("schedule", KZ_LOG_WARN, "%s:%d: [%s]: eligible but never on air in the %d days "
+               "from %s: items of a higher priority (or interrupts) always take its place",
+               item_file(si), si->item->params.line, si->item->params.section, d1 - d0 + 1, a);
+    }
+done:
+    free(dead);
+    free(plays);
+    free(elig_in_range);
+    return errors;
 }

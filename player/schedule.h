@@ -60,6 +60,8 @@ int kz_rules_allow(const struct kz_rules *r, kz_us t);
 
 /* Length given to items whose duration is unknown (an image without duration =). */
 #define KZ_SCHEDULE_DEFAULT_DURATION (10 * KZ_US_PER_S)
+/* Shortest slot: shorter items get this much (a warning at compile). */
+#define KZ_SCHEDULE_MIN_DURATION (KZ_US_PER_S / 2)
 
 /* Static and timeline checks for `kizuna check`, over [from, to): items that can never air
  * (their dates, days and times never meet), eligible items that never get air time in the

@@ -17,6 +17,7 @@
 #include <SDL2/SDL_ttf.h>
 #include "inifile.h"
 #include "log.h"
+#include "playlist.h"
 
 #define LOG_TEXT "text"
 #define KZ_TEXT_DEFAULT_SPACING 1.25
@@ -1128,6 +1129,29 @@ uint32_t kz_fonts_missing_glyph(kz_fonts *f, const char *utf8)
     }
     hl_free(&h);
     return missing;
+}
+
+int kz_text_check_model(kz_fonts *f, const kz_model *m)
+{
+    int problems = 0;
+    if (!f || !m)
+        return 0;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const kz_params *p = &m->items[i].params;
+        for (size_t k = 0; k < p->n; k++) {
+            uint32_t cp = kz_fonts_missing_glyph(f, p->kv[k].value);
+            if (!cp)
+                continue;
+            char ch[5] = {0};
+            utf8_put(cp, ch);
+            kz_log(LOG_TEXT, KZ_LOG_ERROR,
+                   "%s:%d: [%s] %s: U+%04X (%s) is in no font of the chain (%s): it would be "
+                   "missing on screen",
+                   p->file, p->kv[k].line, p->section, p->kv[k].key, (unsigned)cp, ch, f->ini);
+            problems++;
+        }
+    }
+    return problems;
 }
 
 /* ---- rasterising ------------------------------------------------------------------------ */

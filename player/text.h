@@ -25,6 +25,11 @@ const char *kz_fonts_path(const kz_fonts *f, const char *role);
 /* First drawn code point in utf8 (markup removed) that no font of the chain has (0 when all
  * are covered). */
 uint32_t kz_fonts_missing_glyph(kz_fonts *f, const char *utf8);
+/* kizuna check: every value of every item of the model (all plugins' texts, whatever their key)
+ * is looked up in the chain; a character no font has is logged as an error with the key's
+ * file:line. Returns the number of such values. */
+struct kz_model;
+int kz_text_check_model(kz_fonts *f, const struct kz_model *m);
 /* Number of fonts in a role's chain, and the file of font i (borrowed; NULL out of range). */
 int kz_fonts_count(const kz_fonts *f, int bold);
 const char *kz_fonts_file(const kz_fonts *f, int bold, int i);

@@ -28,6 +28,7 @@
 
 #include <kizuna/plugin.h>
 
+#include "text_value.h"
 #include "theme.h"
 
 #define MAX_TEXT_FILE (256 * 1024)
@@ -52,6 +53,8 @@ typedef struct variant {
     char *title, *body, *footer; /* owned; NULL when absent */
     char title_key[32], body_key[32], footer_key[32];
     tex title_t, body_t, footer_t, name_t;
+    tex comp; /* the whole zone for this language (background, picture, texts), when the
+               * renderer can draw into textures; then the pieces above are freed */
     int title_y, rule_y, body_y; /* laid out, relative to the zone */
 } variant;
 
@@ -63,7 +66,6 @@ typedef struct notice {
     variant v[N_LANGS];
     int nv;
     notice_theme th;
-    int contrast_problems;
     int align, title_align, valign;
     double margin;     /* percent of the shorter side */
     int image_pos;
@@ -81,90 +83,6 @@ typedef struct notice {
 } notice;
 
 /* ---- parsing --------------------------------------------------------------------------- */
-
-/* "15s", "1.5s", "500ms", "2m", "1m30s", "1h", "90" (seconds), "00:01:30". */
-static int parse_duration(const char *s, kz_us *out)
-{
-    if (!s || !*s)
-        return -1;
-    if (strchr(s, ':')) {
-        double part[3] = {0, 0, 0};
-        int n = sscanf(s, "%lf:%lf:%lf", &part[0], &part[1], &part[2]);
-        if (n < 2)
-            return -1;
-        double sec = n == 3 ? part[0] * 3600 + part[1] * 60 + part[2] : part[0] * 60 + part[1];
-        *out = (kz_us)llround(sec * 1e6);
-        return sec > 0 ? 0 : -1;
-    }
-    double total = 0;
-    const char *p = s;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        char *e;
-        errno = 0;
-        double v = strtod(p, &e);
-        if (e == p || errno || v < 0)
-            return -1;
-        p = e;
-        double mul = 1;
-        if (!strncmp(p, "ms", 2))
-            mul = 1e-3, p += 2;
-        else if (*p == 's')
-            p++;
-        else if (*p == 'm')
-            mul = 60, p++;
-        else if (*p == 'h')
-            mul = 3600, p++;
-        else if (*p && *p != ' ')
-            return -1;
-        total += v * mul;
-    }
-    if (total <= 0)
-        return -1;
-    *out = (kz_us)llround(total * 1e6);
-    return 0;
-}
-
-/* Copy a value: trim it, turn continuation lines holding only "." into empty lines. */
-static char *text_dup(const char *s)
-{
-    if (!s)
-        return NULL;
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-        n--;
-    if (!n)
-        return NULL;
-    char *out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0, i = 0;
-    while (i < n) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t len = nl ? (size_t)(nl - (s + i)) : n - i;
-        size_t a = i, b = i + len;
-        while (a < b && (s[a] == ' ' || s[a] == '\t'))
-            a++;
-        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
-            b--;
-        if (!(b - a == 1 && s[a] == '.')) {
-            memcpy(out + o, s + i, b - i);
-            o += b - i;
-        }
-        i += len;
-        if (nl) {
-            out[o++] = '\n';
-            i++;
-        }
-    }
-    out[o] = 0;
-    return out;
-}
 
 /* Read a UTF-8 text file: the first non-empty line is the title, the rest the body. */
 static int read_text_file(notice *n, const char *key, char **title, char **body)
@@ -207,8 +125,8 @@ static int read_text_file(notice *n, const char *key, char **title, char **body)
     char *nl = strchr(p, '\n');
     if (nl)
         *nl = 0;
-    *title = *p ? text_dup(p) : NULL;
-    *body = nl ? text_dup(nl + 1) : NULL;
+    *title = *p ? notice_text_dup(p) : NULL;
+    *body = nl ? notice_text_dup(nl + 1) : NULL;
     free(buf);
     return 0;
 }
@@ -266,17 +184,17 @@ static int load_variant(notice *n, variant *v, int lang, int is_default)
         const char *f = api->param(n->host, k_footer);
         if (t) {
             free(v->title);
-            v->title = text_dup(t);
+            v->title = notice_text_dup(t);
             snprintf(v->title_key, sizeof v->title_key, "%s", k_title);
         }
         if (b) {
             free(v->body);
-            v->body = text_dup(b);
+            v->body = notice_text_dup(b);
             snprintf(v->body_key, sizeof v->body_key, "%s", k_body);
         }
         if (f) {
             free(v->footer);
-            v->footer = text_dup(f);
+            v->footer = notice_text_dup(f);
             snprintf(v->footer_key, sizeof v->footer_key, "%s", k_footer);
         }
     }
@@ -295,26 +213,6 @@ static void variant_free_text(variant *v)
     free(v->body);
     free(v->footer);
     v->title = v->body = v->footer = NULL;
-}
-
-static void check_contrast(notice *n)
-{
-    struct {
-        const char *key, *what;
-        kz_color c;
-    } c[3] = {{"color", "text", n->th.text},
-              {"title_color", "title", n->th.title},
-              {"accent", "accent", n->th.accent}};
-    for (int i = 0; i < 3; i++) {
-        double r = notice_contrast(c[i].c, n->th.background);
-        if (r < 7.0) {
-            n->api->param_error(n->host, c[i].key,
-                                "%s colour has a contrast of %.1f:1 against the background; "
-                                "notices need at least 7:1",
-                                c[i].what, r);
-            n->contrast_problems++;
-        }
-    }
 }
 
 static void notice_destroy(kz_instance **inst);
@@ -416,11 +314,11 @@ static int notice_create(kz_host *host, kz_instance **out)
     n->interval = 8 * KZ_US_PER_S;
     kz_us d;
     const char *dur = api->param(host, "duration");
-    if (dur && n->nv > 0 && parse_duration(dur, &d) == 0)
+    if (dur && n->nv > 0 && notice_parse_duration(dur, &d) == 0)
         n->interval = d / n->nv;
     const char *iv = api->param(host, "language_interval");
     if (iv) {
-        if (parse_duration(iv, &d) < 0 || d < KZ_US_PER_S) {
+        if (notice_parse_duration(iv, &d) < 0 || d < KZ_US_PER_S) {
             api->param_error(host, "language_interval", "expected a duration of 1s or more");
             bad = 1;
         } else {
@@ -432,7 +330,8 @@ static int notice_create(kz_host *host, kz_instance **out)
     n->fade = n->interval / 8 < KZ_US_PER_S / 2 ? n->interval / 8 : KZ_US_PER_S / 2;
     n->show_langs = n->nv > 1;
     bad |= api->param_bool(host, "show_languages", &n->show_langs);
-    check_contrast(n);
+    /* Contrast is graded by kizuna check (player/check_legibility.c): below 4.5:1 an error,
+     * below 7:1 a warning, with the key's file:line. */
     if (bad) {
         kz_instance *i = n;
         notice_destroy(&i);
@@ -445,7 +344,7 @@ static int notice_create(kz_host *host, kz_instance **out)
 static int notice_check(kz_instance *inst)
 {
     notice *n = inst;
-    int problems = n->contrast_problems;
+    int problems = 0;
     if (!KZ_API_HAS(n->api, missing_glyph))
         return problems;
     for (int i = 0; i < n->nv; i++) {
@@ -453,7 +352,8 @@ static int notice_check(kz_instance *inst)
         const char *texts[3] = {v->title, v->body, v->footer};
         const char *keys[3] = {v->title_key, v->body_key, v->footer_key};
         for (int k = 0; k < 3; k++) {
-            if (!texts[k])
+            /* INI values are checked by kizuna check itself; texts from files here */
+            if (!texts[k] || strncmp(keys[k], "text_file", 9) != 0)
                 continue;
             uint32_t cp = n->api->missing_glyph(n->host, texts[k]);
             if (cp) {
@@ -521,6 +421,7 @@ static int title_px(notice *n, const char *s, int max_px, int min_px, int align,
 static void release_textures(notice *n)
 {
     for (int i = 0; i < n->nv; i++) {
+        tex_free(&n->v[i].comp);
         tex_free(&n->v[i].title_t);
         tex_free(&n->v[i].body_t);
         tex_free(&n->v[i].footer_t);
@@ -528,6 +429,8 @@ static void release_textures(notice *n)
     }
     n->prepared = 0;
 }
+
+static void compose(notice *n, SDL_Renderer *r);
 
 static int layout(notice *n, SDL_Renderer *r, int w, int h)
 {
@@ -658,6 +561,7 @@ static int layout(notice *n, SDL_Renderer *r, int w, int h)
             goto fail;
     }
     n->pw = w, n->ph = h;
+    compose(n, r);
     n->prepared = 1;
     return 0;
 fail:
@@ -728,13 +632,8 @@ static void draw_variant(notice *n, SDL_Renderer *r, const variant *v, int ox, i
         copy(r, &v->footer_t, ox + n->text_rect.x, oy + n->bar_y, a);
 }
 
-static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+static void draw_background(notice *n, SDL_Renderer *r, const SDL_Rect *rect)
 {
-    notice *n = inst;
-    if (!n->prepared || n->pw != rect->w || n->ph != rect->h) {
-        if (layout(n, r, rect->w, rect->h) < 0)
-            return KZ_ERR;
-    }
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, n->th.background.r, n->th.background.g, n->th.background.b, 255);
     SDL_RenderFillRect(r, rect);
@@ -743,6 +642,61 @@ static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rec
         d.x += rect->x, d.y += rect->y;
         SDL_SetTextureAlphaMod(n->image.t, 255);
         SDL_RenderCopy(r, n->image.t, NULL, &d);
+    }
+}
+
+/* Draw each language's whole slide once into a texture of the zone's size, so that a frame
+ * is one opaque copy (two blended ones during a crossfade). Without render-target support
+ * the pieces stay and are drawn each frame. The renderer's target, viewport and clip are
+ * restored. */
+static void compose(notice *n, SDL_Renderer *r)
+{
+    if (!SDL_RenderTargetSupported(r))
+        return;
+    SDL_Texture *old = SDL_GetRenderTarget(r);
+    SDL_Rect vp, clip;
+    SDL_RenderGetViewport(r, &vp);
+    int clipped = SDL_RenderIsClipEnabled(r);
+    SDL_RenderGetClipRect(r, &clip);
+    SDL_Rect all = {0, 0, n->pw, n->ph};
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        v->comp.t = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                      n->pw, n->ph);
+        if (!v->comp.t || SDL_SetRenderTarget(r, v->comp.t) < 0) {
+            tex_free(&v->comp);
+            continue;
+        }
+        v->comp.w = n->pw, v->comp.h = n->ph;
+        draw_background(n, r, &all);
+        draw_variant(n, r, v, 0, 0, 255);
+    }
+    SDL_SetRenderTarget(r, old);
+    SDL_RenderSetViewport(r, &vp);
+    SDL_RenderSetClipRect(r, clipped ? &clip : NULL);
+    for (int i = 0; i < n->nv; i++) {
+        variant *v = &n->v[i];
+        if (!v->comp.t)
+            continue;
+        tex_free(&v->title_t);
+        tex_free(&v->body_t);
+        tex_free(&v->footer_t);
+    }
+}
+
+static void copy_comp(SDL_Renderer *r, const tex *c, const SDL_Rect *rect, uint8_t a)
+{
+    SDL_SetTextureBlendMode(c->t, a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetTextureAlphaMod(c->t, a);
+    SDL_RenderCopy(r, c->t, NULL, rect);
+}
+
+static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+{
+    notice *n = inst;
+    if (!n->prepared || n->pw != rect->w || n->ph != rect->h) {
+        if (layout(n, r, rect->w, rect->h) < 0)
+            return KZ_ERR;
     }
     if (t < 0)
         t = 0;
@@ -756,9 +710,16 @@ static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rec
             a = (uint8_t)(255 * phase / n->fade);
         }
     }
-    if (prev >= 0)
-        draw_variant(n, r, &n->v[prev], rect->x, rect->y, (uint8_t)(255 - a));
-    draw_variant(n, r, &n->v[cur], rect->x, rect->y, a);
+    if (n->v[cur].comp.t && (prev < 0 || n->v[prev].comp.t)) {
+        if (prev >= 0)
+            copy_comp(r, &n->v[prev].comp, rect, 255);
+        copy_comp(r, &n->v[cur].comp, rect, a);
+    } else {
+        draw_background(n, r, rect);
+        if (prev >= 0)
+            draw_variant(n, r, &n->v[prev], rect->x, rect->y, (uint8_t)(255 - a));
+        draw_variant(n, r, &n->v[cur], rect->x, rect->y, a);
+    }
 
     if (n->show_langs && n->nv > 1) {
         /* language names, right-aligned; the one on air in the accent colour, underlined */

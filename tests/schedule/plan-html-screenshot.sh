@@ -4,14 +4,16 @@
 # page refers to anything outside itself (it must open offline, from a mail attachment).
 # Not part of make check (Chromium is large); run it by hand:
 #     sh tests/schedule/plan-html-screenshot.sh [FROM TO]
+# (the demo playlists: make demo-media, then PLAN_CONFIG=playlists/player.ini sh ...)
 set -eu
 B=${KZ_BUILD:-build}
 FROM=${1:-2025-01-20}
 TO=${2:-2025-02-28}
+CONFIG=${PLAN_CONFIG:-tests/schedule/kumamoto/player.ini}   # PLAN_CONFIG=playlists/player.ini: the demo
 OUT=build/plan
 mkdir -p "$OUT"
 export KIZUNA_PLUGINS="$B/plugins"
-"$B/kizuna" plan --config tests/schedule/kumamoto/player.ini --from "$FROM" --to "$TO" \
+"$B/kizuna" plan --config "$CONFIG" --from "$FROM" --to "$TO" \
     --format html --out "$OUT/plan.html" --quiet
 # Self-contained: no links, scripts, images, fonts or stylesheets from elsewhere.
 if grep -Eio '(src|href)=|url\(|@import|<script|<link' "$OUT/plan.html" | head -n 3 | grep -q .; then

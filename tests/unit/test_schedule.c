@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "log.h"
 #include "sched_helpers.h"
 
 static kz_model *model(const char *name, const char *text)
@@ -304,12 +305,22 @@ static void test_standby(void **state)
     check_rows(m, rows, sizeof rows / sizeof rows[0]);
     drop(m);
 
-    /* Nothing at all: standby, and the query still answers. */
+    /* Nothing at all for years: standby in slots that tile, whichever instant is asked. */
     m = model("p", "[x]\ndates = 2020-01-01\n");
-    kz_slot s;
+    kz_slot s, q;
     kz_schedule_at(m, T("2025-02-01T12:00:00"), &s);
     assert_null(s.item);
-    assert_true(s.end > T("2025-02-01T12:00:00"));
+    assert_true(s.start <= T("2025-02-01T12:00:00") && s.end > T("2025-02-01T12:00:00"));
+    for (int i = 0; i < 40; i++) {
+        kz_slot nx;
+        kz_schedule_next(m, &s, &nx);
+        assert_null(nx.item);
+        assert_int_equal(nx.start, s.end);
+        kz_schedule_at(m, nx.end - 1, &q); /* same slot from its last microsecond */
+        assert_int_equal(q.start, nx.start);
+        assert_int_equal(q.end, nx.end);
+        s = nx;
+    }
     drop(m);
 }
 
@@ -390,6 +401,11 @@ static void test_dst_wall(void **state)
         {"America/New_York", 2025, 11, 2, 1 * 3600 + 2700, "2025-11-02T05:45:00Z"},
         {"America/New_York", 2025, 11, 2, 2 * 3600, "2025-11-02T07:00:00Z"},
         {"America/New_York", 2025, 11, 3, 0, "2025-11-03T05:00:00Z"},
+        /* Santiago skips midnight: 2025-09-07 00:00 -04 -> 01:00 -03 (04:00Z) */
+        {"America/Santiago", 2025, 9, 7, 0, "2025-09-07T04:00:00Z"},
+        {"America/Santiago", 2025, 9, 7, 1800, "2025-09-07T04:00:00Z"},
+        {"America/Santiago", 2025, 9, 7, 3600, "2025-09-07T04:00:00Z"},
+        {"America/Santiago", 2025, 9, 6, 86399, "2025-09-07T03:59:59Z"},
         {"Asia/Tokyo", 2025, 1, 1, 0, "2024-12-31T15:00:00Z"},
         {"Asia/Tokyo", 2025, 1, 1, 86400, "2025-01-01T15:00:00Z"},
     };
@@ -465,6 +481,8 @@ static void test_dst_days_covered(void **state)
         {"Europe/Berlin", "2025-10-25T22:00:00Z", "2025-10-26T23:00:00Z", 25},
         {"America/New_York", "2025-03-09T05:00:00Z", "2025-03-10T04:00:00Z", 23},
         {"America/New_York", "2025-11-02T04:00:00Z", "2025-11-03T05:00:00Z", 25},
+        {"America/Santiago", "2025-09-07T04:00:00Z", "2025-09-08T03:00:00Z", 23},
+        {"America/Santiago", "2025-09-06T04:00:00Z", "2025-09-07T04:00:00Z", 24},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         kz_tz_set(rows[i].tz);
@@ -491,6 +509,67 @@ static void test_dst_days_covered(void **state)
     }
 }
 
+
+/* kizuna check's schedule part: errors counted (file:line in the log), warnings logged. */
+static void test_check(void **state)
+{
+    (void)state;
+    kz_tz_set("Asia/Tokyo");
+    static const struct {
+        const char *ini;
+        int errors, warnings;
+    } rows[] = {
+        {"[a]\n", 0, 0},
+        /* never: Feb 30th does not exist, but a Monday 2025-02-01 does not either */
+        {"[a]\n[b]\ndates = 2025-02-01\ndays = mon\n", 1, 0},
+        /* never: the item's window lies outside the playlist's */
+        {"[playlist]\ntimes = 09:00-12:00\n[a]\ntimes = 13:00-14:00\n", 1, 2},
+        /* never: a yearly leap day on a weekday that never meets it in 28 years? 02-29 is a
+         * Saturday in 2020 and 2048: it can air, so no error */
+        {"[a]\n[b]\ndates = 02-29\ndays = sat\n", 0, 0},
+        /* past dates: a warning, not an error */
+        {"[a]\n[b]\ndates = 2024-01-01..2024-12-31\n", 0, 1},
+        /* overlapping interrupts */
+        {"[a]\n[x]\ninterrupt = yes\ntimes = 09:00-10:00\n"
+         "[y]\ninterrupt = yes\ntimes = 09:30-11:00\n", 1, 0},
+        /* interrupts that only touch do not overlap */
+        {"[a]\n[x]\ninterrupt = yes\ntimes = 09:00-10:00\n"
+         "[y]\ninterrupt = yes\ntimes = 10:00-11:00\n", 0, 0},
+        /* standby every night: stretches listed (10) plus a summary */
+        {"[a]\ntimes = 09:00-21:00\n", 0, 11},
+        /* always outranked */
+        {"[a]\npriority = 1\n[b]\n", 0, 1},
+    };
+    kz_us from = T("2025-03-01T00:00:00"), to = T("2025-03-31T00:00:00");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        kz_model *m = model("p", rows[i].ini);
+        int w0 = kz_log_count(KZ_LOG_WARN);
+        int e = kz_schedule_check(m, from, to);
+        int w = kz_log_count(KZ_LOG_WARN) - w0;
+        if (e != rows[i].errors || w != rows[i].warnings)
+            fail_msg("row %zu: %d errors, %d warnings; want %d, %d", i, e, w, rows[i].errors,
+                     rows[i].warnings);
+        drop(m);
+    }
+}
+
+/* An item that fails at run time (the player sets playable = 0) drops out: the timeline is
+ * then the one without it; and back when it is playable again. */
+static void test_drop_out(void **state)
+{
+    (void)state;
+    kz_tz_set("Asia/Tokyo");
+    kz_model *m = model("p", "[a]\n[b]\n[c]\n");
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "p/b");
+    m->items[1].playable = 0;
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "p/c");
+    m->items[0].playable = m->items[2].playable = 0;
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "-");
+    m->items[0].playable = m->items[1].playable = m->items[2].playable = 1;
+    assert_string_equal(sh_at(m, "2025-02-01T00:00:15"), "p/b");
+    drop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +589,8 @@ int main(void)
         cmocka_unit_test(test_dst_wall),
         cmocka_unit_test(test_dst_windows),
         cmocka_unit_test(test_dst_days_covered),
+        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_drop_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,8 +221,10 @@ static void test_random_timelines(void **state)
             int intr;
             unsigned ok = allowed(&wd, s.start, &intr);
             if (!s.item) {
-                /* standby: nothing eligible anywhere inside, checked every 10 s */
-                for (kz_us t = s.start; t < s.end && t < to; t += 10 * KZ_US_PER_S) {
+                /* standby: nothing eligible anywhere inside. Every rule edge is on a whole
+                 * minute, so the start and each whole minute inside cover every second. */
+                for (kz_us t = s.start; t < s.end && t < to;
+                     t = (t / (60 * KZ_US_PER_S) + 1) * 60 * KZ_US_PER_S) {
                     unsigned a = allowed(&wd, t, &intr);
                     if (a)
                         fail_msg("seed %d: standby at %lld but items %#x eligible", seed,
@@ -234,8 +236,10 @@ static void test_random_timelines(void **state)
                 if (!((ok >> g) & 1u))
                     fail_msg("seed %d: %s starts at %lld, allowed %#x", seed, s.item->id,
                              (long long)s.start, ok);
-                /* eligible throughout; pre-empted at once by an interrupt it is not part of */
-                for (kz_us t = s.start; t < s.end; t += KZ_US_PER_S) {
+                /* eligible throughout; pre-empted at once by an interrupt it is not part of
+                 * (the start and every whole minute inside: exhaustive, as above) */
+                for (kz_us t = s.start; t < s.end;
+                     t = (t / (60 * KZ_US_PER_S) + 1) * 60 * KZ_US_PER_S) {
                     if (!elig(&wd, g, t))
                         fail_msg("seed %d: %s on air at %lld while not eligible", seed,
                                  s.item->id, (long long)t);
@@ -244,7 +248,11 @@ static void test_random_timelines(void **state)
                         fail_msg("seed %d: interrupt %#x not on air at %lld", seed, a,
                                  (long long)t);
                 }
-                /* cut short only for a reason: midnight, eligibility, an interrupt */
+                /* never longer than the item; cut short only for a reason: midnight,
+                 * eligibility, an interrupt */
+                if (s.end > s.start + wd.it[g].dur * KZ_US_PER_S)
+                    fail_msg("seed %d: %s runs %lld s, longer than its %ld s", seed, s.item->id,
+                             (long long)((s.end - s.start) / KZ_US_PER_S), wd.it[g].dur);
                 if (s.end < s.start + wd.it[g].dur * KZ_US_PER_S) {
                     unsigned a = allowed(&wd, s.end, &intr);
                     int midnight = (s.end / KZ_US_PER_S + 9 * 3600) % 86400 == 0;

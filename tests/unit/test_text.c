@@ -80,6 +80,10 @@ static void mixed_japanese_and_latin(void **state)
     (void)state;
     expect_lines("熊本県Kumamoto", 10, 50, "熊本県/Kumamoto");
     expect_lines("ヘルプマークHelp Markです", 10, 100, "ヘルプマークHelp/Markです");
+    /* Korean breaks between words, at spaces */
+    expect_lines("한국어 안내 문장입니다", 10, 60, "한국어 안내/문장입니다");
+    /* Vietnamese is Latin with diacritics: whole words */
+    expect_lines("Tiếng Việt dễ đọc", 10, 45, "Tiếng/Việt dễ/đọc");
 }
 
 static void numbers_stay_whole(void **state)

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "playlist.h"
 #include "text.h"
 
 static kz_fonts *fonts;
@@ -100,6 +101,22 @@ static void missing_glyphs_are_reported(void **state)
     /* a private-use code point no font has, also inside a reading */
     assert_int_equal(kz_fonts_missing_glyph(fonts, "あ\xF4\x8F\xBF\xBDい"), 0x10FFFD);
     assert_int_equal(kz_fonts_missing_glyph(fonts, "{字|\xF4\x8F\xBF\xBD}"), 0x10FFFD);
+}
+
+static void check_finds_missing_glyphs_in_any_key(void **state)
+{
+    (void)state;
+    kz_model m;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(kz_model_add_string(&m,
+                                         "[a]\nplugin = notice\ntitle = 熊本 Kumamoto 한국\n"
+                                         "body = {援助|えんじょ}\n"
+                                         "[b]\nplugin = ticker\ntext = ok\n  \xF4\x8F\xBF\xBD\n"
+                                         "[c]\nplugin = qr\ncaption = \xF4\x8F\xBF\xBD\n",
+                                         "check.ini"),
+                     0);
+    assert_int_equal(kz_text_check_model(fonts, &m), 2);
+    kz_model_free(&m);
 }
 
 static long alpha_sum(SDL_Surface *s, int x0, int y0, int x1, int y1)
@@ -225,6 +242,7 @@ int main(void)
         cmocka_unit_test(chain_order),
         cmocka_unit_test(fallback_per_run),
         cmocka_unit_test(missing_glyphs_are_reported),
+        cmocka_unit_test(check_finds_missing_glyphs_in_any_key),
         cmocka_unit_test(render_and_fit),
         cmocka_unit_test(bold_and_empty),
         cmocka_unit_test(bad_chains),
