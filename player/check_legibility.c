@@ -121,34 +121,6 @@ void kz_sample_template(const char *tmpl, char *out, size_t n)
     }
 }
 
-void kz_text_plain(const char *markup, char *out, size_t n)
-{
-    size_t o = 0;
-    int in_ruby = 0, in_reading = 0;
-    for (const char *p = markup ? markup : ""; *p && o + 1 < n; p++) {
-        if (*p == '\\' && p[1]) {
-            p++;
-        } else if (*p == '{' && !in_ruby) {
-            const char *e = strchr(p, '}'), *bar = strchr(p, '|');
-            if (e && bar && bar < e) {
-                in_ruby = 1;
-                continue;
-            }
-        } else if (in_ruby && *p == '|') {
-            in_reading = 1;
-            continue;
-        } else if (in_ruby && *p == '}') {
-            in_ruby = in_reading = 0;
-            continue;
-        } else if (*p == '|') {
-            continue; /* a marked break */
-        }
-        if (!in_reading)
-            out[o++] = *p;
-    }
-    out[o] = 0;
-}
-
 /* ---- context --------------------------------------------------------------------------- */
 
 typedef struct ctx {
@@ -412,21 +384,6 @@ static int notice_variants(ctx *x, const kz_params *ps, variant *v)
     return o;
 }
 
-/* Drop INI paragraph dots ("." lines) so they do not count as text. */
-static void strip_dots(char *s)
-{
-    for (char *p = s; p && *p;) {
-        char *nl = strchr(p, '\n');
-        char *e = nl ? nl : p + strlen(p);
-        char *a = p;
-        while (a < e && (*a == ' ' || *a == '\t'))
-            a++;
-        if (e - a == 1 && *a == '.')
-            *a = ' ';
-        p = nl ? nl + 1 : e;
-    }
-}
-
 static void check_notice(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone)
 {
     const kz_params *ps = &it->params;
@@ -484,30 +441,34 @@ static void check_notice(ctx *x, kz_item *it, const SDL_Rect *zr, int has_zone)
     if (show_langs && nv > 1)
         contrast(x, ps, "accent colour (the language on air)", th.accent, th.background, black,
                  "accent", "background", "theme");
-    /* Reading time: each language is on screen for language_interval, else the item's
-     * duration shared equally (as the plugin does). */
-    kz_us interval = it->duration > 0 ? it->duration / nv : 8 * KZ_US_PER_S;
+    /* Reading time: each language is on screen for its turn, computed as the plugin does
+     * (reading.h: language_interval, else the duration shared in proportion to reading
+     * time, so that all languages fit when the duration covers what they need together). */
+    kz_us interval = 0, d;
     const char *iv = peek(ps, "language_interval");
-    kz_us d;
     if (iv && !kz_duration_parse(iv, &d) && d >= KZ_US_PER_S)
         interval = d;
+    double need[16], total = 0;
+    kz_us turn[16];
     for (int i = 0; i < nv; i++) {
-        size_t len = (v[i].title ? strlen(v[i].title) : 0) + (v[i].body ? strlen(v[i].body) : 0);
-        char *all = malloc(len + 2);
-        if (!all)
+        need[i] = kz_notice_reading_seconds(v[i].title, v[i].body);
+        total += need[i];
+    }
+    kz_notice_turns(it->duration, interval, nv, need, turn);
+    for (int i = 0; i < nv; i++) {
+        double shown = turn[i] / 1e6;
+        if (need[i] <= shown + 1e-3) /* the turns are cut to the microsecond */
             continue;
-        snprintf(all, len + 2, "%s\n%s", v[i].title ? v[i].title : "",
-                 v[i].body ? v[i].body : "");
-        strip_dots(all);
-        kz_text_plain(all, all, len + 2); /* in place: the plain text is never longer */
-        double need;
-        if (kz_reading_grade(all, interval / 1e6, NULL, &need) == KZ_GRADE_WARN)
-            report(x, KZ_LOG_WARN, ps, v[i].body ? v[i].body_key : v[i].title_key,
-                   "needs about %.0f s to read (4 Japanese characters or 2.7 words a second) "
-                   "but is shown for %.1f s%s: shorten it, lengthen duration, or show fewer "
-                   "languages", need, interval / 1e6, nv > 1 ? " (the duration shared by its "
-                   "languages)" : "");
-        free(all);
+        char why[160] = "";
+        if (nv > 1 && interval > 0)
+            snprintf(why, sizeof why, " (language_interval)");
+        else if (nv > 1)
+            snprintf(why, sizeof why, " (its share of the %.1f s duration; its %d languages "
+                     "need %.1f s together)", it->duration / 1e6, nv, ceil(total * 10) / 10);
+        report(x, KZ_LOG_WARN, ps, v[i].body ? v[i].body_key : v[i].title_key,
+               "needs about %.0f s to read (4 Japanese characters or 2.7 words a second) "
+               "but is shown for %.1f s%s: shorten it, lengthen duration, or show fewer "
+               "languages", need[i], shown, why);
     }
     /* Size: the notice's own layout rules (plugins/notice: margins, image, title share, bar). */
     if (has_zone && x->min_px) {

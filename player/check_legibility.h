@@ -31,9 +31,8 @@ int kz_char_min_px(int frame_h, double screen_h_m, double distance_m);
 void kz_sample_clock(const char *pattern, char *out, size_t n);
 void kz_sample_template(const char *tmpl, char *out, size_t n);
 
-/* The text a reader reads: ruby readings, marked breaks and escapes of the engine's markup
- * removed ({漢字|かんじ} -> 漢字). out may be markup itself (in place). */
-void kz_text_plain(const char *markup, char *out, size_t n);
+/* kz_text_plain (the text a reader reads) is in reading.h. */
+#include "reading.h"
 
 struct kz_player;
 /* Declared in commands.h; returns the number of errors (each logged with file:line). */
