@@ -177,6 +177,7 @@ int kz_cmd_render(int argc, char **argv)
 
 __attribute__((weak)) int kz_check_schedule(struct kz_player *p);
 __attribute__((weak)) int kz_check_media(struct kz_player *p);
+__attribute__((weak)) int kz_check_legibility(struct kz_player *p);
 
 int kz_cmd_check(int argc, char **argv)
 {
@@ -202,6 +203,8 @@ int kz_cmd_check(int argc, char **argv)
     if (kz_check_media)
         kz_check_media(&p);
     kz_text_check_model(p.fonts, &p.model); /* characters no font has, in any item's text */
+    if (kz_check_legibility)
+        kz_check_legibility(&p);
     size_t playable = 0;
     for (size_t i = 0; i < p.model.n_items; i++)
         playable += p.model.items[i].playable;

@@ -18,4 +18,5 @@ int kz_cmd_flash(int argc, char **argv);  /* accessibility issue */
 struct kz_player;
 int kz_check_schedule(struct kz_player *p);
 int kz_check_media(struct kz_player *p);
+int kz_check_legibility(struct kz_player *p); /* contrast, character height, reading time, glyphs */
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "captions.h"
 #include "log.h"
 #include "player.h"
 #include "timeutil.h"
@@ -203,6 +204,8 @@ static int draw_item(kz_player *p, kz_zone_state *z, kz_item *it, const kz_slot 
     int rc = kz_host_render(it, r, rect, s->start, now - s->start);
     if (rc == KZ_FINISHED)
         draw_standby(p, rect); /* ended early: standby until the slot ends, never black */
+    else if (rc >= 0 && it->captions)
+        kz_captions_draw(p, it, rect, now - s->start); /* over the item, in its zone */
     return rc;
 }
 

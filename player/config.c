@@ -140,10 +140,21 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
                 bad(x, line, sec, key, "expected auto, software, opengl or opengles2", val);
             else
                 c->renderer = e;
+        } else if (!strcmp(key, "screen_height_m") || !strcmp(key, "viewing_distance_m")) {
+            /* Physical size, for the legibility checks of kizuna check (accessibility.md). */
+            double v;
+            int is_h = key[0] == 's';
+            if (kz_parse_double(val, &v) || v <= 0 || v > (is_h ? 50 : 500))
+                bad(x, line, sec, key, is_h ? "expected the picture's height in metres, e.g. 0.68"
+                                            : "expected metres, e.g. 4", val);
+            else if (is_h)
+                c->screen_height_m = v;
+            else
+                c->viewing_distance_m = v;
         } else {
             bad(x, line, sec, key,
                 "unknown key (size, fullscreen, rotation, overscan, display, wall, tile, bezel, "
-                "renderer, vsync)", val);
+                "renderer, vsync, screen_height_m, viewing_distance_m)", val);
         }
     } else if (!strcmp(sec, "paths")) {
         if (!*val)

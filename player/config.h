@@ -24,6 +24,9 @@ typedef struct kz_config {
     int wall_cols, wall_rows; /* video wall: this screen is one tile of COLSxROWS (1x1 = none) */
     int tile_col, tile_row;   /* which tile, from 0,0 at the top left */
     int bezel_px;        /* hidden pixels between neighbouring tiles (bezel compensation) */
+    double screen_height_m;    /* height of the picture as seen (after rotation), metres; 0 =
+                                * not given (kizuna check skips the character-height rule) */
+    double viewing_distance_m; /* the longest distance the screen is meant to be read from */
     /* [paths], absolute after loading */
     char plugins[PATH_MAX];
     char playlists[PATH_MAX];

@@ -55,7 +55,8 @@ typedef struct ops {
     uint64_t wd_usec;
     kz_us wd_last;
     kz_us last_frame_mono, open_mono;
-    long late_frames;
+    long late_frames, frames_seen;
+    kz_us refresh, first_frame_mono; /* the display's frame interval, measured */
     kz_us now; /* the player's clock at the last frame */
     char screen[96]; /* name in proof of play: the config's, plus -dN on display N > 0 */
     kz_fleet *fleet; /* [fleet]: the MQTT client, or NULL (fleet.c) */
@@ -286,8 +287,9 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
                   p->clock.fixed ? "fixed" : "real");
     if (p->clock.fixed)
         kz_buf_printf(out, " x%g", p->clock.speed);
-    kz_buf_printf(out, "\nuptime %.1f s\nframes %ld\nlate frames %ld\nslots %ld\n"
-                       "slot failures %ld\n", up, p->frames, o->late_frames, p->slots_started,
+    kz_buf_printf(out, "\nuptime %.1f s\nframes %ld\nlate frames %ld (frame interval %.1f ms)\n"
+                       "slots %ld\nslot failures %ld\n", up, p->frames, o->late_frames,
+                  (double)(o->refresh ? o->refresh : KZ_US_PER_S / 60) / 1000, p->slots_started,
                   p->slot_failures);
     long rss = rss_kib();
     kz_buf_printf(out, "memory %.1f MiB\nfds %d\n", rss < 0 ? -1.0 : rss / 1024.0, count_fds());
@@ -603,9 +605,18 @@ void kz_hook_frame(kz_player *p, kz_us now)
         return;
     kz_us mono = kz_now_mono();
     o->now = now;
-    /* more than two refresh intervals (60 Hz) between frames: at least one was dropped */
-    if (o->last_frame_mono && mono - o->last_frame_mono > 2 * KZ_US_PER_S / 60)
-        o->late_frames++;
+    /* More than two frame intervals between frames: at least one was dropped. The interval
+     * is the mean over the first 120 frames (the display's rate); 60 Hz until then. */
+    if (o->last_frame_mono) {
+        kz_us d = mono - o->last_frame_mono;
+        if (++o->frames_seen == 120)
+            o->refresh = (mono - o->first_frame_mono) / 120;
+        kz_us refresh = o->refresh ? o->refresh : KZ_US_PER_S / 60;
+        if (d > 2 * refresh + refresh / 4)
+            o->late_frames++;
+    } else {
+        o->first_frame_mono = mono;
+    }
     o->last_frame_mono = mono;
     intr_sync(p, o, now);
     if (o->ctl_ok)

@@ -1,6 +1,7 @@
 /* The player: load everything, then draw frame = render(layout, schedule(model, now), now).
  * Nothing here keeps a playlist position: every frame asks the schedule what is on air. */
 #include "player.h"
+#include "captions.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -54,6 +55,9 @@ static int load_model(kz_player *p, kz_model *m)
         kz_model_load_dir(m, p->cfg.playlists);
     int problems = m->errors;
     problems += kz_host_attach(m, &p->env, 0);
+    /* Captions: a bad caption file is logged, the item plays without it (not a problem that
+     * keeps a reload off the air). */
+    kz_captions_attach(m, p->cfg.content);
     if (kz_flash_gate)
         problems += kz_flash_gate(p, m);
     problems += kz_schedule_compile(m);
@@ -242,6 +246,7 @@ static void drop_model(kz_player *p, kz_model *m)
         for (size_t i = 0; i < m->n_items; i++)
             kz_host_release(&m->items[i]);
     }
+    kz_captions_detach(m);
     kz_host_detach(m);
     kz_model_free(m);
 }

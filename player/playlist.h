@@ -23,6 +23,8 @@ typedef struct kz_item {
     void *host;        /* the plugin host's per-item state (struct kz_host), owned by it */
     int transition;    /* transition = (enum kz_transition), -1 = the zone's default */
     kz_us transition_time; /* transition_time =, 0 = the zone's default */
+    kz_us natural_duration; /* the plugin's duration() (a clip's length); 0 = not asked yet */
+    void *captions;    /* struct kz_captions (captions.c), owned by it; NULL = none */
 } kz_item;
 
 typedef struct kz_playlist {

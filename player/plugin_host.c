@@ -439,7 +439,7 @@ static int attach_one(kz_item *it, const kz_host_env *env, int deep)
     if (it->duration == 0) {
         kz_us d = lp->desc.duration ? lp->desc.duration(h->inst) : KZ_DURATION_UNKNOWN;
         if (d > 0) {
-            it->duration = d;
+            it->duration = it->natural_duration = d;
         } else {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s]: no duration = and the %s plugin cannot "
                    "tell the item's length; skipped", p->file, p->line, p->section,
@@ -525,6 +525,20 @@ int kz_host_is_prepared(const kz_item *it)
 {
     const kz_host *h = it->host;
     return h && h->prepared;
+}
+
+kz_us kz_host_natural_duration(kz_item *it)
+{
+    kz_host *h = it->host;
+    if (it->natural_duration > 0)
+        return it->natural_duration;
+    if (it->natural_duration < 0)
+        return 0;
+    if (!h || !h->inst || !h->plugin->desc.duration)
+        return 0;
+    kz_us d = h->plugin->desc.duration(h->inst);
+    it->natural_duration = d > 0 ? d : -1; /* -1: asked, unknown */
+    return d > 0 ? d : 0;
 }
 
 int kz_host_report_unused(kz_model *m)

@@ -45,6 +45,9 @@ int kz_host_render(kz_item *it, SDL_Renderer *r, const SDL_Rect *rect, kz_us slo
                    kz_us t);
 void kz_host_release(kz_item *it);
 int kz_host_is_prepared(const kz_item *it);
+/* The item's natural length from the plugin's duration() (asked once, then kept in
+ * it->natural_duration); 0 when the plugin cannot tell. */
+kz_us kz_host_natural_duration(kz_item *it);
 /* Report every key nobody read (plugin, core and schedule have all parsed by then), with
  * file:line. The items still play; the keys are ignored. Returns the count. */
 int kz_host_report_unused(kz_model *m);

@@ -28,6 +28,7 @@
 
 #include <kizuna/plugin.h>
 
+#include "reading.h" /* player/reading.h, compiled in by reading_shared.c */
 #include "text_value.h"
 #include "theme.h"
 
@@ -66,14 +67,13 @@ typedef struct notice {
     variant v[N_LANGS];
     int nv;
     notice_theme th;
-    int contrast_problems;
     int align, title_align, valign;
     double margin;     /* percent of the shorter side */
     int image_pos;
     double image_size; /* percent of the width (left/right) or height (top/bottom) */
     int has_image;
     char image_path[PATH_MAX];
-    kz_us interval, fade;
+    kz_us turn[N_LANGS]; /* how long each language is on air, in the order of v */
     int show_langs;
     long title_px, body_px;
     /* prepared */
@@ -216,26 +216,6 @@ static void variant_free_text(variant *v)
     v->title = v->body = v->footer = NULL;
 }
 
-static void check_contrast(notice *n)
-{
-    struct {
-        const char *key, *what;
-        kz_color c;
-    } c[3] = {{"color", "text", n->th.text},
-              {"title_color", "title", n->th.title},
-              {"accent", "accent", n->th.accent}};
-    for (int i = 0; i < 3; i++) {
-        double r = notice_contrast(c[i].c, n->th.background);
-        if (r < 7.0) {
-            n->api->param_error(n->host, c[i].key,
-                                "%s colour has a contrast of %.1f:1 against the background; "
-                                "notices need at least 7:1",
-                                c[i].what, r);
-            n->contrast_problems++;
-        }
-    }
-}
-
 static void notice_destroy(kz_instance **inst);
 
 static int notice_create(kz_host *host, kz_instance **out)
@@ -331,27 +311,32 @@ static int notice_create(kz_host *host, kz_instance **out)
         bad = 1;
     }
 
-    /* languages take turns: language_interval, else the item's duration shared equally */
-    n->interval = 8 * KZ_US_PER_S;
-    kz_us d;
+    /* languages take turns: language_interval, else the item's duration shared in
+     * proportion to each language's reading time (player/reading.h, as kizuna check grades
+     * it); without a duration 8 s a language */
+    kz_us slot = 0, interval = 0, d;
     const char *dur = api->param(host, "duration");
-    if (dur && n->nv > 0 && notice_parse_duration(dur, &d) == 0)
-        n->interval = d / n->nv;
+    if (dur && notice_parse_duration(dur, &d) == 0)
+        slot = d;
     const char *iv = api->param(host, "language_interval");
     if (iv) {
         if (notice_parse_duration(iv, &d) < 0 || d < KZ_US_PER_S) {
             api->param_error(host, "language_interval", "expected a duration of 1s or more");
             bad = 1;
         } else {
-            n->interval = d;
+            interval = d;
         }
     }
-    if (n->interval < KZ_US_PER_S)
-        n->interval = KZ_US_PER_S;
-    n->fade = n->interval / 8 < KZ_US_PER_S / 2 ? n->interval / 8 : KZ_US_PER_S / 2;
+    if (n->nv > 0) {
+        double need[N_LANGS];
+        for (int i = 0; i < n->nv; i++)
+            need[i] = kz_notice_reading_seconds(n->v[i].title, n->v[i].body);
+        kz_notice_turns(slot, interval, n->nv, need, n->turn);
+    }
     n->show_langs = n->nv > 1;
     bad |= api->param_bool(host, "show_languages", &n->show_langs);
-    check_contrast(n);
+    /* Contrast is graded by kizuna check (player/check_legibility.c): below 4.5:1 an error,
+     * below 7:1 a warning, with the key's file:line. */
     if (bad) {
         kz_instance *i = n;
         notice_destroy(&i);
@@ -364,7 +349,7 @@ static int notice_create(kz_host *host, kz_instance **out)
 static int notice_check(kz_instance *inst)
 {
     notice *n = inst;
-    int problems = n->contrast_problems;
+    int problems = 0;
     if (!KZ_API_HAS(n->api, missing_glyph))
         return problems;
     for (int i = 0; i < n->nv; i++) {
@@ -723,11 +708,14 @@ static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rec
     int cur = 0, prev = -1;
     uint8_t a = 255;
     if (n->nv > 1) {
-        kz_us k = t / n->interval, phase = t % n->interval;
-        cur = (int)(k % n->nv);
-        if (k > 0 && phase < n->fade) {
-            prev = (int)((k - 1) % n->nv);
-            a = (uint8_t)(255 * phase / n->fade);
+        /* the language on air is a function of t; the new one fades in over the first
+         * 0.5 s of its turn (an eighth of a short turn), except at the item's start */
+        kz_us since;
+        cur = kz_turn_at(n->turn, n->nv, t, &since);
+        kz_us fade = n->turn[cur] / 8 < KZ_US_PER_S / 2 ? n->turn[cur] / 8 : KZ_US_PER_S / 2;
+        if (t > since && since < fade) {
+            prev = (cur + n->nv - 1) % n->nv;
+            a = (uint8_t)(255 * since / fade);
         }
     }
     if (n->v[cur].comp.t && (prev < 0 || n->v[prev].comp.t)) {

@@ -91,6 +91,16 @@ kill -TERM $pid1; wait $pid1
 [ ! -e "$tmp/logs/control-d1.sock" ]
 grep -q '^ctl-test-d1@' "$tmp"/logs/pop-*.tsv
 
+echo "--- kill -9 leaves a stale socket; the next player replaces it"
+kill -KILL $pid; wait $pid 2>/dev/null || true
+[ -S "$tmp/logs/control.sock" ]
+if ctl status 2>/dev/null; then echo "a dead player answered"; exit 1; fi
+"$KZ" run --config "$tmp/pl/player.ini" --clock 2025-02-03T09:00:30+09:00 2>"$tmp/log2" &
+pid=$!
+i=0; while ! ctl status >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ctl status | grep -q '^zone main: loop/green'
+[ "$(stat -c %a "$tmp/logs/control.sock")" = 600 ]
+
 kill -TERM $pid; wait $pid; pid=
 [ ! -e "$tmp/logs/control.sock" ]
 echo "--- proof of play"

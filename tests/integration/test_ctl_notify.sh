@@ -32,7 +32,7 @@ while time.monotonic() - t0 < 6:
         out.write("%.2f %s\n" % (time.monotonic() - t0, line)); out.flush()
 PY
 lpid=$!
-sleep 0.3
+i=0; while [ ! -S "$tmp/notify.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 # WatchdogSec=1: pings at least every 0.5 s
 NOTIFY_SOCKET=$tmp/notify.sock WATCHDOG_USEC=1000000 "$KZ" run --config "$tmp/pl/player.ini" \
     --exit-after 3 2>"$tmp/log"
