@@ -180,14 +180,20 @@ int kz_cmd_play(int argc, char **argv)
         free(text);
         return 1;
     }
-    if (!loop) /* stop just before the rotation would come round to the first file again */
-        p.opts.exit_after = (double)(cycle - 20000) / KZ_US_PER_S;
+    /* Stop just before the rotation would come round to the first file again: the loop
+     * checks after drawing, so a tick (17 ms) plus the 8 ms start offset below early. */
+    if (!loop)
+        p.opts.exit_after = (double)(cycle - 25000) / KZ_US_PER_S;
     rc = kz_player_open_display(&p);
     if (rc == 0) {
         p.clock.fixed = 1;
         p.clock.speed = 1;
         p.clock.start = kz_local_day_start(kz_now_real());
-        p.clock.mono0 = kz_now_mono();
+        /* Start 8 ms into the timeline: half a 60 Hz tick between when a frame falls due and
+         * when the loop draws, rather than the two coinciding (a 30 fps clip would then
+         * alternate 1 and 3 ticks per frame on timer jitter). A display's vsync has some
+         * phase of its own; this picks the typical one instead of the worst. */
+        p.clock.mono0 = kz_now_mono() - 8000;
         rc = kz_player_run(&p);
     }
     kz_player_close(&p);

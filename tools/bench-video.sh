@@ -44,8 +44,11 @@ fi
 FRAMES=600
 
 now() { local t=$EPOCHREALTIME; echo "${t/./}"; } # microseconds
-median() { sort -g | awk '{ a[NR] = $1 } END { if (!NR) print "nan"; else if (NR % 2) print a[(NR + 1) / 2];
-                              else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() {
+    sort -g | awk '{ a[NR] = $1 }
+        END { if (!NR) print "nan"; else if (NR % 2) print a[(NR + 1) / 2];
+              else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
 wall_us() { local t0 t1; t0=$(now); "$@" >/dev/null 2>&1; t1=$(now); echo $((t1 - t0)); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "nan" }'; }
 # /usr/bin/time: "user sys maxrss_kb" into a file
@@ -103,7 +106,8 @@ for i in $(seq "$RUNS"); do
     if have ffplay; then timed "$OUT/rt-ffplay.time" "${FFPLAY[@]}"
         fc=$(cpu_of "$OUT/rt-ffplay.time"); fr=$(rss_of "$OUT/rt-ffplay.time")
         # ffplay's status line (stderr, \r-separated) counts frames it dropped: fd=
-        fd=$(tr '\r' '\n' <"$OUT/rt-ffplay.time.err" | grep -o 'fd= *[0-9]*' | tail -n 1 | tr -dc 0-9)
+        fd=$(tr '\r' '\n' <"$OUT/rt-ffplay.time.err" | grep -o 'fd= *[0-9]*' | tail -n 1 |
+             tr -dc 0-9)
         fd=${fd:-0}; fi
     if have mpv; then timed "$OUT/rt-mpv.time" "${MPV_PLAY[@]}"
         mc=$(cpu_of "$OUT/rt-mpv.time"); mr=$(rss_of "$OUT/rt-mpv.time"); fi
@@ -116,8 +120,8 @@ r_cpu=$(awk '{ if ($2 > 0) print $1 / $2 }' "$OUT/realtime.txt" | median)
 r_cpu_mpv=$(awk '{ if ($3 > 0) print $1 / $3 }' "$OUT/realtime.txt" | median)
 r_rss=$(awk '{ if ($5 > 0) print $4 / $5 }' "$OUT/realtime.txt" | median)
 r_rss_mpv=$(awk '{ if ($6 > 0) print $4 / $6 }' "$OUT/realtime.txt" | median)
-have ffplay && printf "   => CPU kizuna / ffplay: median %.2fx (target <= 0.6x); dropped frames: %d (target 0)\n" \
-    "$r_cpu" "$drops"
+have ffplay && printf "   => CPU kizuna / ffplay: median %.2fx (target <= 0.6x); %s %d %s\n" \
+    "$r_cpu" "kizuna dropped" "$drops" "frames (target 0)"
 have mpv && printf "   => CPU kizuna / mpv: median %.2fx\n" "$r_cpu_mpv"
 have ffplay && printf "   => peak RSS kizuna / ffplay: median %.2fx (target <= 0.6x)\n" "$r_rss"
 have mpv && printf "   => peak RSS kizuna / mpv: median %.2fx\n" "$r_rss_mpv"
@@ -131,13 +135,17 @@ echo "4. Gapless: 50 clips of 2 s played in a row; presentation log (wall time p
 echo "   env KIZUNA_VIDEO_LOG=$PLOG $KZ play --size 1920x1080 $OUT/gap/g*.mp4"
 "${GAP[@]}" >/dev/null 2>"$OUT/gap.err"
 awk -v fi=33333 '
-    { if (NR > 1) { d = $1 - pw; if ($2 != pc) { tr++; x = d - fi; if (x > maxx) { maxx = x; at = pc " -> " $2 } }
+    { if (NR > 1) { d = $1 - pw
+                    if ($2 != pc) { tr++; x = d - fi
+                                    if (x > maxx) { maxx = x; at = pc " -> " $2 } }
                     else if (d > maxin) maxin = d }
       pw = $1; pc = $2; n++ }
     END { printf "   frames presented %d (expected 3000), clip changes %d (expected 49)\n", n, tr;
-          printf "   => largest extra gap at a clip change: %.1f ms (%s) = %.2f frame intervals (target <= 1)\n",
+          printf "   => largest extra gap at a clip change: %.1f ms (%s) = %.2f frame intervals",
                  maxx / 1000, at, maxx / fi;
-          printf "      (for scale: the largest interval between two frames inside a clip: %.1f ms)\n", maxin / 1000 }' "$PLOG"
+          printf " (target <= 1)\n";
+          printf "      (for scale: the largest interval between two frames inside a clip:";
+          printf " %.1f ms)\n", maxin / 1000 }' "$PLOG"
 
 # --- 5. time to first frame ---------------------------------------------------------------
 FIRST=$OUT/gap/g01.mp4
@@ -145,7 +153,8 @@ echo
 echo "5. Time from process start to the first frame (kizuna: its presentation log; ffplay: the"
 echo "   showinfo filter's first line, i.e. the first frame decoded and handed to display)"
 echo "   kizuna: KIZUNA_VIDEO_LOG=F $KZ play --size 1920x1080 $FIRST"
-echo "   ffplay: ffplay -autoexit -an -nostats -threads $THREADS -x 1920 -y 1080 -vf showinfo $FIRST"
+FF_FIRST=(ffplay -autoexit -an -nostats -threads $THREADS -x 1920 -y 1080 -vf showinfo "$FIRST")
+echo "   ffplay: ${FF_FIRST[*]}"
 echo "   (each starts cold of its own caches but with the files in the page cache)"
 : >"$OUT/first.txt"
 for i in $(seq $((RUNS + 2))); do
@@ -156,17 +165,19 @@ for i in $(seq $((RUNS + 2))); do
     p=0
     if have ffplay; then
         t0=$(now)
-        t1=$(ffplay -autoexit -an -nostats -threads $THREADS -x 1920 -y 1080 -vf showinfo "$FIRST" 2>&1 |
+        t1=$("${FF_FIRST[@]}" 2>&1 |
              while IFS= read -r line; do
                  case $line in *showinfo*" n:"*) now; break ;; esac
              done)
         p=$((t1 - t0))
     fi
     echo "$k $p" >>"$OUT/first.txt"
-    printf "   run %d: kizuna %.1f ms, ffplay %.1f ms\n" "$i" "$(ratio "$k" 1000)" "$(ratio "$p" 1000)"
+    printf "   run %d: kizuna %.1f ms, ffplay %.1f ms\n" "$i" "$(ratio "$k" 1000)" \
+        "$(ratio "$p" 1000)"
 done
 r_first=$(awk '{ if ($2 > 0) print $1 / $2 }' "$OUT/first.txt" | median)
-have ffplay && printf "   => time to first frame kizuna / ffplay: median %.2fx (target <= 1x)\n" "$r_first"
+have ffplay &&
+    printf "   => time to first frame kizuna / ffplay: median %.2fx (target <= 1x)\n" "$r_first"
 
 echo
 echo "summary: untimed vs mpv ${r_mpv}x, vs raw ${r_raw}x; CPU vs ffplay ${r_cpu}x;" \

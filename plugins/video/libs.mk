@@ -1,1 +1,1 @@
-LIBS_video := $(shell pkg-config --libs libswscale libavformat libavcodec libavutil)
+LIBS_video := $(shell pkg-config --libs libswscale libswresample libavformat libavcodec libavutil)

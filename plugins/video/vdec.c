@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <libavutil/avutil.h>
+#include <libavutil/channel_layout.h>
+#include <libswresample/swresample.h>
 
 #include "vdec.h"
 
@@ -109,6 +111,8 @@ int vd_open(vd *d, const char *path, int threads, int loop, char *err, size_t er
     d->name = base_name(d->path);
     d->loop = loop;
     d->stream = -1;
+    d->astream = -1;
+    d->atime = -1;
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->cv, NULL);
     for (int i = 0; i < VD_QUEUE; i++) {
@@ -179,7 +183,166 @@ static int seek_file(vd *d, kz_us file_t)
     if (r < 0 && file_t == 0)
         r = av_seek_frame(d->fmt, -1, 0, AVSEEK_FLAG_BYTE);
     avcodec_flush_buffers(d->dec);
+    if (d->adec)
+        avcodec_flush_buffers(d->adec);
     return r;
+}
+
+/* --- audio ------------------------------------------------------------------------------- */
+
+#define A_BYTES 4 /* S16 stereo */
+
+int vd_open_audio(vd *d, int rate, int volume, char *err, size_t errlen)
+{
+    char e[128];
+    int s = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, d->stream, NULL, 0);
+    if (s < 0)
+        return 0;
+    AVStream *st = d->fmt->streams[s];
+    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec) {
+        snprintf(err, errlen, "no decoder for the %s audio",
+                 avcodec_get_name(st->codecpar->codec_id));
+        return -1;
+    }
+    d->adec = avcodec_alloc_context3(codec);
+    AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+    int r = !d->adec ? AVERROR(ENOMEM) : avcodec_parameters_to_context(d->adec, st->codecpar);
+    if (r >= 0) {
+        d->adec->pkt_timebase = st->time_base;
+        r = avcodec_open2(d->adec, codec, NULL);
+    }
+    if (r >= 0)
+        r = swr_alloc_set_opts2(&d->swr, &stereo, AV_SAMPLE_FMT_S16, rate, &d->adec->ch_layout,
+                                d->adec->sample_fmt, d->adec->sample_rate, 0, NULL);
+    if (r >= 0)
+        r = swr_init(d->swr);
+    d->aframe = av_frame_alloc();
+    d->acap = (size_t)rate * A_BYTES * 2; /* 2 s */
+    d->abuf = malloc(d->acap);
+    if (r < 0 || !d->aframe || !d->abuf) {
+        averr(r < 0 ? r : AVERROR(ENOMEM), e, sizeof e);
+        snprintf(err, errlen, "cannot decode the audio (%s)", e);
+        swr_free(&d->swr);
+        avcodec_free_context(&d->adec);
+        av_frame_free(&d->aframe);
+        free(d->abuf);
+        d->abuf = NULL;
+        return -1;
+    }
+    d->astream = s;
+    d->arate = rate;
+    d->avolume = volume;
+    st->discard = AVDISCARD_DEFAULT;
+    return 1;
+}
+
+/* Worker: append PCM whose first sample is at time t (drops the oldest when full: audio
+ * never holds the video back). */
+static void audio_push(vd *d, const uint8_t *pcm, size_t n, kz_us t)
+{
+    pthread_mutex_lock(&d->mu);
+    if (d->w_serial != d->serial || d->seek_pending) { /* decoded before a seek: stale */
+        pthread_mutex_unlock(&d->mu);
+        return;
+    }
+    if (n > d->acap) {
+        pcm += n - d->acap;
+        t += (kz_us)((n - d->acap) / A_BYTES) * KZ_US_PER_S / d->arate;
+        n = d->acap;
+    }
+    if (d->alen + n > d->acap) {
+        size_t drop = d->alen + n - d->acap;
+        d->ahead = (d->ahead + drop) % d->acap;
+        d->alen -= drop;
+        if (d->atime >= 0)
+            d->atime += (kz_us)(drop / A_BYTES) * KZ_US_PER_S / d->arate;
+    }
+    if (d->alen == 0)
+        d->atime = t;
+    size_t tail = (d->ahead + d->alen) % d->acap;
+    size_t first = n < d->acap - tail ? n : d->acap - tail;
+    memcpy(d->abuf + tail, pcm, first);
+    memcpy(d->abuf, pcm + first, n - first);
+    d->alen += n;
+    pthread_mutex_unlock(&d->mu);
+}
+
+static void audio_packet(vd *d, const AVPacket *pkt)
+{
+    if (avcodec_send_packet(d->adec, pkt) < 0)
+        return; /* a bad audio packet is only a moment of silence */
+    while (avcodec_receive_frame(d->adec, d->aframe) == 0) {
+        AVFrame *f = d->aframe;
+        int64_t pts = f->best_effort_timestamp;
+        AVRational tb = d->fmt->streams[d->astream]->time_base;
+        kz_us t = -1;
+        if (pts != AV_NOPTS_VALUE)
+            t = av_rescale_q(pts, tb, US_TB) - av_rescale_q(d->t0, d->tb, US_TB) + d->w_offset;
+        int max = swr_get_out_samples(d->swr, f->nb_samples);
+        uint8_t *out = NULL;
+        if (max > 0 && av_samples_alloc(&out, NULL, 2, max, AV_SAMPLE_FMT_S16, 0) >= 0) {
+            int n = swr_convert(d->swr, &out, max, (const uint8_t **)f->extended_data,
+                                f->nb_samples);
+            if (n > 0 && t >= 0) {
+                size_t bytes = (size_t)n * A_BYTES;
+                kz_us end = t + (kz_us)n * KZ_US_PER_S / d->arate;
+                if (end > d->w_skip) { /* trim what lies before a seek target */
+                    size_t cut = 0;
+                    if (t < d->w_skip)
+                        cut = (size_t)((d->w_skip - t) * d->arate / KZ_US_PER_S) * A_BYTES;
+                    if (cut < bytes)
+                        audio_push(d, out + cut, bytes - cut,
+                                   t + (kz_us)(cut / A_BYTES) * KZ_US_PER_S / d->arate);
+                }
+            }
+            av_freep(&out);
+        }
+        av_frame_unref(f);
+    }
+}
+
+void vd_audio_fill(vd *d, uint8_t *out, int len)
+{
+    size_t n = (size_t)len, done = 0;
+    memset(out, 0, n); /* S16: zero is silence */
+    pthread_mutex_lock(&d->mu);
+    size_t sil = d->asilence < n ? d->asilence : n;
+    d->asilence -= sil;
+    done = sil;
+    size_t take = d->alen < n - done ? d->alen : n - done;
+    int16_t *o = (int16_t *)(out + done);
+    for (size_t i = 0; i < take / 2; i++) {
+        size_t at = (d->ahead + i * 2) % d->acap;
+        int16_t v;
+        memcpy(&v, d->abuf + at, 2);
+        o[i] = (int16_t)((int)v * d->avolume / 128);
+    }
+    d->ahead = (d->ahead + take) % d->acap;
+    d->alen -= take;
+    d->aplayed += (long long)take;
+    if (d->atime >= 0)
+        d->atime += (kz_us)(take / A_BYTES) * KZ_US_PER_S / d->arate;
+    pthread_mutex_unlock(&d->mu);
+}
+
+void vd_audio_sync_locked(vd *d, kz_us target, kz_us latency)
+{
+    if (d->astream < 0 || d->atime < 0)
+        return;
+    /* What the listener hears now: the next sample to hand over, minus the device's buffer. */
+    kz_us heard = d->atime - latency - (kz_us)(d->asilence / A_BYTES) * KZ_US_PER_S / d->arate;
+    kz_us diff = heard - target;
+    if (diff < -60000) { /* behind: skip ahead */
+        size_t drop = (size_t)(-diff * d->arate / KZ_US_PER_S) * A_BYTES;
+        if (drop > d->alen)
+            drop = d->alen;
+        d->ahead = (d->ahead + drop) % d->acap;
+        d->alen -= drop;
+        d->atime += (kz_us)(drop / A_BYTES) * KZ_US_PER_S / d->arate;
+    } else if (diff > 60000) { /* ahead (after a seek): wait with silence */
+        d->asilence += (size_t)(diff * d->arate / KZ_US_PER_S) * A_BYTES;
+    }
 }
 
 /* Decode the next frame into fr. 1: frame; 0: end of stream; <0: fatal error. */
@@ -203,6 +366,11 @@ static int decode_one(vd *d, AVPacket *pkt, AVFrame *fr, int *draining, int *bad
             avcodec_send_packet(d->dec, NULL);
             continue;
         }
+        if (pkt->stream_index == d->astream && d->astream >= 0) {
+            audio_packet(d, pkt);
+            av_packet_unref(pkt);
+            continue;
+        }
         if (pkt->stream_index != d->stream) {
             av_packet_unref(pkt);
             continue;
@@ -224,8 +392,10 @@ static void *worker(void *arg)
     vd *d = arg;
     AVPacket *pkt = av_packet_alloc();
     AVFrame *fr = av_frame_alloc();
-    kz_us offset = 0;       /* loop iteration * clip_dur */
-    kz_us skip_until = -1;  /* frames ending at or before this are not wanted (seek target) */
+    kz_us *offset = &d->w_offset;   /* loop iteration * clip_dur */
+    kz_us *skip_until = &d->w_skip; /* frames ending at or before this are not wanted */
+    *offset = 0;
+    *skip_until = -1;
     kz_us next_guess = 0;   /* time of a frame without timestamp */
     int draining = 0, bad_run = 0, serial, got_any = 0;
     char e[128];
@@ -243,15 +413,15 @@ static void *worker(void *arg)
             d->seek_pending = 0;
             d->eof = 0;
             pthread_mutex_unlock(&d->mu);
-            offset = 0;
+            *offset = 0;
             if (d->loop && d->clip_dur > 0)
-                offset = target / d->clip_dur * d->clip_dur;
-            int r = seek_file(d, target - offset);
+                *offset = target / d->clip_dur * d->clip_dur;
+            int r = seek_file(d, target - *offset);
             draining = 0;
-            skip_until = target;
-            next_guess = offset;
+            *skip_until = target;
+            next_guess = *offset;
             pthread_mutex_lock(&d->mu);
-            if (r < 0 && target - offset > 0) {
+            if (r < 0 && target - *offset > 0) {
                 /* Not seekable: decode from where it is; the frames before target are
                  * dropped below, so the right frame still comes, only later. */
                 averr(r, e, sizeof e);
@@ -263,13 +433,19 @@ static void *worker(void *arg)
             pthread_cond_wait(&d->cv, &d->mu);
             continue;
         }
-        serial = d->serial;
+        serial = d->w_serial = d->serial;
         pthread_mutex_unlock(&d->mu);
 
         int r = decode_one(d, pkt, fr, &draining, &bad_run);
+        if (r == 0 && d->loop && d->clip_dur <= 0 && got_any && d->last_end > 0) {
+            /* A container that does not tell its length: one pass is what was decoded. */
+            pthread_mutex_lock(&d->mu);
+            d->clip_dur = d->last_end;
+            pthread_mutex_unlock(&d->mu);
+        }
         if (r == 0 && d->loop && d->clip_dur > 0 && got_any) {
-            offset += d->clip_dur;
-            next_guess = offset;
+            *offset += d->clip_dur;
+            next_guess = *offset;
             draining = 0;
             r = seek_file(d, 0);
             pthread_mutex_lock(&d->mu);
@@ -301,14 +477,14 @@ static void *worker(void *arg)
         got_any = 1;
         d->frames_decoded++;
         int64_t pts = fr->best_effort_timestamp;
-        kz_us t = pts != AV_NOPTS_VALUE ? av_rescale_q(pts - d->t0, d->tb, US_TB) + offset
+        kz_us t = pts != AV_NOPTS_VALUE ? av_rescale_q(pts - d->t0, d->tb, US_TB) + *offset
                                         : next_guess;
         kz_us dur = fr->pkt_duration > 0 ? av_rescale_q(fr->pkt_duration, d->tb, US_TB)
                                          : d->frame_dur;
         next_guess = t + dur;
         if (t + dur > d->last_end)
             d->last_end = t + dur;
-        if (serial != d->serial || d->seek_pending || t + dur <= skip_until ||
+        if (serial != d->serial || d->seek_pending || t + dur <= *skip_until ||
             t + dur <= d->min_useful) {
             if (serial == d->serial && !d->seek_pending)
                 d->dropped_early++;
@@ -354,6 +530,11 @@ void vd_close(vd *d)
     for (int i = 0; i < VD_QUEUE; i++)
         av_frame_free(&d->q[i].f);
     avcodec_free_context(&d->dec);
+    avcodec_free_context(&d->adec);
+    swr_free(&d->swr);
+    av_frame_free(&d->aframe);
+    free(d->abuf);
+    d->abuf = NULL;
     avformat_close_input(&d->fmt);
     pthread_cond_destroy(&d->cv);
     pthread_mutex_destroy(&d->mu);
@@ -369,6 +550,8 @@ void vd_seek_locked(vd *d, kz_us target)
     d->seek_target = target < 0 ? 0 : target;
     d->min_useful = d->seek_target;
     d->eof = 0;
+    d->ahead = d->alen = d->asilence = 0;
+    d->atime = -1;
     pthread_cond_broadcast(&d->cv);
 }
 

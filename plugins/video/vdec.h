@@ -27,7 +27,8 @@ typedef struct vd {
     char path[PATH_MAX];
     const char *name;     /* basename of path, for log lines (points into path) */
     int loop;
-    kz_us clip_dur;       /* one pass of the clip; 0 if the container does not say */
+    kz_us clip_dur;       /* one pass of the clip; 0 if the container does not say (then
+                           * set under mu at the first end, when looping) */
     kz_us frame_dur;      /* 1 / average frame rate, 33333 if unknown */
     AVFormatContext *fmt; /* owned */
     AVCodecContext *dec;  /* owned */
@@ -53,6 +54,25 @@ typedef struct vd {
     char err[200];
     kz_us last_end;       /* end time of the last frame decoded (for "ends early" messages) */
     long frames_decoded;
+
+    /* Audio (vd_open with want_audio and a file that has an audio stream). Decoded and
+     * resampled by the worker into a ring of S16 stereo PCM at arate, played by the SDL
+     * audio callback (vd_audio_fill), kept in step with the host's time by the main thread
+     * (vd_audio_sync_locked). All guarded by mu. */
+    int astream;              /* -1: no audio */
+    AVCodecContext *adec;     /* owned */
+    struct SwrContext *swr;   /* owned */
+    AVFrame *aframe;          /* owned, worker only */
+    int arate;                /* output rate (the device's) */
+    int avolume;              /* 0..SDL_MIX_MAXVOLUME */
+    uint8_t *abuf;            /* owned ring */
+    size_t acap, ahead, alen; /* bytes */
+    kz_us atime;              /* time of the sample at ahead; -1: unknown */
+    size_t asilence;          /* bytes of silence to play before the ring (audio ahead) */
+    long long aplayed;        /* bytes of the clip's sound handed to the device */
+    /* worker only */
+    kz_us w_offset, w_skip;
+    int w_serial;             /* the serial the worker is decoding for */
     long dropped_early;   /* decoded but dropped by the worker: before a seek target or past */
     long decode_errors;   /* packets the decoder refused (corrupt data), skipped */
 } vd;
@@ -60,6 +80,14 @@ typedef struct vd {
 /* Open the file, pick the best video stream, open its decoder with `threads` frame threads.
  * On failure writes a reason into err and returns -1 (everything freed). */
 int vd_open(vd *d, const char *path, int threads, int loop, char *err, size_t errlen);
+/* After vd_open, before vd_start: also decode the audio stream, if there is one, resampled
+ * to rate Hz S16 stereo. 1: audio on; 0: no audio stream; -1: it cannot be decoded (reason
+ * in err; the video plays on, muted). */
+int vd_open_audio(vd *d, int rate, int volume, char *err, size_t errlen);
+/* SDL audio callback body: fill len bytes from the ring (silence where there is none). */
+void vd_audio_fill(vd *d, uint8_t *out, int len);
+/* Main thread, mu held: keep the audio within 60 ms of target (drop or pad). */
+void vd_audio_sync_locked(vd *d, kz_us target, kz_us latency);
 /* Start the worker; it first seeks to `start` when start > 0. */
 int vd_start(vd *d, kz_us start);
 /* Stop the worker and free everything. Safe on a zeroed or half-opened vd. */

@@ -7,17 +7,19 @@
  *   background = colour of the letterbox bars  (default black)
  *   loop       = yes | no                      (default no)
  *   start      = seconds into the clip where the item begins (default 0)
- *   volume     = 0..100; audio is not played yet (see docs/video.md), >0 is warned about
+ *   volume     = 0..100: audio off at 0 (the default), else played through SDL audio
  *   threads    = decoder frame threads, 1..16 (default 2)
  *   untimed    = yes: show every frame once, as fast as render() is called (kizuna bench)
  *
  * Threads: the decoder runs in vdec.c; everything here runs on the main thread. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
 #include "kizuna/plugin.h"
@@ -51,6 +53,9 @@ typedef struct video {
     int tex_kind, tex_w, tex_h;
     struct SwsContext *sws; /* owned */
     AVFrame *cur;      /* the frame being uploaded; unreferenced right after the upload */
+    AVFrame *crop;     /* a cropped reference to cur while uploading (owned) */
+    SDL_Rect tex_at;   /* where the texture's content goes in render-target coordinates */
+    SDL_Rect up_placed; /* where the whole frame went when it was uploaded */
     int have_cur, cur_serial, uploaded;
     kz_us cur_time, cur_dur;
     kz_us base;        /* where the current decode run started (start, or a seek target) */
@@ -58,9 +63,15 @@ typedef struct video {
     AVRational sar;
     int upload_mode;   /* UP_RGB (software renderer) or UP_IYUV (accelerated) */
 
+    /* audio: an SDL audio device per instance, only with volume > 0 */
+    SDL_AudioDeviceID audio_dev;
+    kz_us audio_latency;
+    int audio_started;
+
     /* statistics */
     long presented, dropped_late, queue_sum, queue_samples;
-    kz_us next_stats;
+    long late_counted, early_counted, corrupt_counted; /* already in the minute's figures */
+    kz_us last_t;      /* t of the previous render (-1: none yet) */
 } video;
 
 static const kz_host_api *api(video *v)
@@ -139,9 +150,6 @@ static int v_create(kz_host *host, kz_instance **out)
     v->threads = (int)threads;
     const char *s = strrchr(v->path, '/');
     v->name = s ? s + 1 : v->path;
-    if (v->volume > 0)
-        a->log(host, KZ_LOG_WARN, "%s: volume = %g: audio is not played by this version; the "
-               "clip plays muted", v->name, v->volume);
     *out = v;
     return KZ_OK;
 }
@@ -194,6 +202,49 @@ static int v_check(kz_instance *inst)
 
 /* --- prepare / release ------------------------------------------------------------------ */
 
+static void audio_cb(void *user, Uint8 *stream, int len)
+{
+    vd_audio_fill(user, stream, len); /* SDL's audio thread */
+}
+
+static void audio_close(video *v)
+{
+    if (!v->audio_dev)
+        return;
+    SDL_CloseAudioDevice(v->audio_dev); /* waits for the callback to return */
+    SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    v->audio_dev = 0;
+}
+
+/* Open a (paused) audio device and the clip's audio decoder. Failure leaves the clip muted,
+ * logged once: the picture matters more. */
+static void audio_open(video *v)
+{
+    char err[256];
+    v->audio_started = 0;
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: no audio (%s); playing muted", v->name,
+                    SDL_GetError());
+        return;
+    }
+    SDL_AudioSpec want = {.freq = 48000, .format = AUDIO_S16SYS, .channels = 2,
+                          .samples = 1024, .callback = audio_cb, .userdata = &v->dec}, have;
+    v->audio_dev = SDL_OpenAudioDevice(NULL, 0, &want, &have, SDL_AUDIO_ALLOW_FREQUENCY_CHANGE);
+    if (!v->audio_dev) {
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: no audio device (%s); playing muted", v->name,
+                    SDL_GetError());
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+        return;
+    }
+    v->audio_latency = (kz_us)have.samples * KZ_US_PER_S / have.freq;
+    int r = vd_open_audio(&v->dec, have.freq, (int)(v->volume * SDL_MIX_MAXVOLUME / 100 + 0.5),
+                          err, sizeof err);
+    if (r < 0)
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: %s; playing muted", v->name, err);
+    if (r <= 0)
+        audio_close(v);
+}
+
 static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
 {
     video *v = inst;
@@ -206,10 +257,15 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
+    if (v->volume > 0 && !v->untimed)
+        audio_open(v);
     v->cur = av_frame_alloc();
-    if (!v->cur || vd_start(&v->dec, v->start) < 0) {
+    v->crop = av_frame_alloc();
+    if (!v->cur || !v->crop || vd_start(&v->dec, v->start) < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot start the decoder thread", v->name);
         av_frame_free(&v->cur);
+        av_frame_free(&v->crop);
+        audio_close(v);
         vd_close(&v->dec);
         return KZ_ERR;
     }
@@ -218,7 +274,8 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     v->uploaded = 0;
     v->cur_serial = -1;
     v->presented = v->dropped_late = v->queue_sum = v->queue_samples = 0;
-    v->next_stats = STATS_EVERY_US;
+    v->late_counted = v->early_counted = v->corrupt_counted = 0;
+    v->last_t = -1;
 
     SDL_RendererInfo info;
     v->upload_mode = UP_RGB;
@@ -245,12 +302,16 @@ static void log_stats(video *v, int level, const char *when)
     long qs = v->queue_samples ? v->queue_samples : 1;
     pthread_mutex_lock(&v->dec.mu);
     long early = v->dec.dropped_early, errs = v->dec.decode_errors;
+    char audio[48] = "";
+    if (v->audio_dev && v->dec.arate > 0)
+        snprintf(audio, sizeof audio, ", audio played %.1f s",
+                 (double)v->dec.aplayed / 4 / v->dec.arate);
     pthread_mutex_unlock(&v->dec.mu);
     api(v)->log(v->host, level,
                 "%s: %s: frames presented %ld, dropped early %ld, dropped late %ld, "
-                "queue depth %.1f of %d, corrupt packets %ld",
+                "queue depth %.1f of %d, corrupt packets %ld%s",
                 v->name, when, v->presented, early, v->dropped_late,
-                (double)v->queue_sum / qs, VD_QUEUE, errs);
+                (double)v->queue_sum / qs, VD_QUEUE, errs, audio);
 }
 
 static void v_release(kz_instance *inst)
@@ -261,6 +322,7 @@ static void v_release(kz_instance *inst)
     const char *st = getenv("KIZUNA_VIDEO_STATS");
     int verbose = st && *st && strcmp(st, "0") != 0 && v->presented > 0;
     log_stats(v, verbose ? KZ_LOG_INFO : KZ_LOG_DEBUG, "aired");
+    audio_close(v);
     vd_close(&v->dec);
     if (v->tex)
         SDL_DestroyTexture(v->tex);
@@ -269,6 +331,7 @@ static void v_release(kz_instance *inst)
     sws_freeContext(v->sws);
     v->sws = NULL;
     av_frame_free(&v->cur);
+    av_frame_free(&v->crop);
     v->prepared = 0;
 }
 
@@ -324,6 +387,33 @@ static int ensure_texture(video *v, SDL_Renderer *r, int kind, int w, int h)
     return 0;
 }
 
+/* The part of area that can be seen: within the renderer's viewport and its clip rectangle
+ * (the compositor clips each zone; a tile of a video wall sees only its part of the wall).
+ * 0 when nothing is visible. */
+static int visible(SDL_Renderer *r, const SDL_Rect *area, SDL_Rect *out)
+{
+    SDL_Rect vp, clip, screen, a = *area;
+    SDL_RenderGetViewport(r, &vp);
+    screen = (SDL_Rect){0, 0, vp.w, vp.h};
+    if (!SDL_IntersectRect(&a, &screen, out))
+        return 0;
+    if (SDL_RenderIsClipEnabled(r)) {
+        SDL_RenderGetClipRect(r, &clip);
+        a = *out;
+        if (!SDL_IntersectRect(&a, &clip, out))
+            return 0;
+    }
+    return 1;
+}
+
+/* Where the scaled frame lands in render-target coordinates. */
+static SDL_Rect placed_rect(video *v, const SDL_Rect *rect)
+{
+    int sw, sh, x, y;
+    place(v, rect, &sw, &sh, &x, &y);
+    return (SDL_Rect){rect->x + x, rect->y + y, sw, sh};
+}
+
 /* Put v->cur into the texture, once per new frame. */
 static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 {
@@ -333,6 +423,9 @@ static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
     v->fh = f->height;
     if (f->sample_aspect_ratio.num > 0)
         v->sar = f->sample_aspect_ratio;
+    SDL_Rect placed = placed_rect(v, rect);
+    v->up_placed = placed;
+    v->tex_at = placed; /* the texture holds the whole frame unless cropped below */
     if (v->upload_mode == UP_IYUV && (fmt == AV_PIX_FMT_YUV420P || fmt == AV_PIX_FMT_YUVJ420P)) {
         if (ensure_texture(v, r, UP_IYUV, f->width, f->height) < 0)
             return -1;
@@ -346,34 +439,68 @@ static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
                                    f->linesize[1]);
     }
     /* One libswscale pass, scaled to its final size, straight into the locked texture: the
-     * renderer then copies it 1:1 (no second scaling, no second conversion). An accelerated
-     * renderer with a format it cannot take as YUV gets the frame at its own size. */
-    int sw, sh, x, y;
+     * renderer then copies it 1:1 (no second scaling, no second conversion). Only the part
+     * that can be seen is converted: fill crops the frame, and a tile of a video wall shows
+     * a quarter of a frame scaled up twice. An accelerated renderer given a format it cannot
+     * take as YUV gets the frame at its own size and scales it itself. */
+    AVFrame *src = f;
+    int tw = f->width, th = f->height;
     if (v->upload_mode == UP_RGB) {
-        place(v, rect, &sw, &sh, &x, &y);
-    } else {
-        sw = f->width;
-        sh = f->height;
+        SDL_Rect zone_vis, vis;
+        if (!visible(r, rect, &zone_vis) || !SDL_IntersectRect(&placed, &zone_vis, &vis))
+            return 0; /* nothing of it can be seen */
+        double kx = (double)f->width / placed.w, ky = (double)f->height / placed.h;
+        const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(fmt);
+        int ax = desc ? 1 << desc->log2_chroma_w : 2, ay = desc ? 1 << desc->log2_chroma_h : 2;
+        /* Whole chroma samples, so the crop does not shift the colour planes. */
+        int cl = (int)((vis.x - placed.x) * kx) / ax * ax;
+        int ct = (int)((vis.y - placed.y) * ky) / ay * ay;
+        int cr = ((int)ceil((vis.x + vis.w - placed.x) * kx) + ax - 1) / ax * ax;
+        int cb = ((int)ceil((vis.y + vis.h - placed.y) * ky) + ay - 1) / ay * ay;
+        cr = cr > f->width ? f->width : cr;
+        cb = cb > f->height ? f->height : cb;
+        if ((cl > 0 || ct > 0 || cr < f->width || cb < f->height) && cr > cl && cb > ct &&
+            v->crop && av_frame_ref(v->crop, f) == 0) {
+            v->crop->crop_left = (size_t)cl;
+            v->crop->crop_top = (size_t)ct;
+            v->crop->crop_right = (size_t)(f->width - cr);
+            v->crop->crop_bottom = (size_t)(f->height - cb);
+            if (av_frame_apply_cropping(v->crop, AV_FRAME_CROP_UNALIGNED) == 0) {
+                src = v->crop;
+                int x0 = (int)lround(cl / kx), x1 = (int)lround(cr / kx);
+                int y0 = (int)lround(ct / ky), y1 = (int)lround(cb / ky);
+                v->tex_at = (SDL_Rect){placed.x + x0, placed.y + y0, x1 - x0, y1 - y0};
+            } else {
+                av_frame_unref(v->crop);
+            }
+        }
+        tw = v->tex_at.w > 0 ? v->tex_at.w : 1;
+        th = v->tex_at.h > 0 ? v->tex_at.h : 1;
     }
-    if (ensure_texture(v, r, UP_RGB, sw, sh) < 0)
-        return -1;
-    v->sws = sws_getCachedContext(v->sws, f->width, f->height, fmt, sw, sh, AV_PIX_FMT_BGR0,
+    int rc = -1;
+    if (ensure_texture(v, r, UP_RGB, tw, th) < 0)
+        goto done;
+    v->sws = sws_getCachedContext(v->sws, src->width, src->height, fmt, tw, th, AV_PIX_FMT_BGR0,
                                   SWS_BILINEAR, NULL, NULL, NULL);
     if (!v->sws) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot convert %s frames", v->name,
                     av_get_pix_fmt_name(fmt));
-        return -1;
+        goto done;
     }
     void *pixels;
     int pitch;
     if (SDL_LockTexture(v->tex, NULL, &pixels, &pitch) != 0)
-        return -1;
+        goto done;
     uint8_t *dst[4] = {pixels, NULL, NULL, NULL};
     int dst_stride[4] = {pitch, 0, 0, 0};
-    sws_scale(v->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
+    sws_scale(v->sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dst,
               dst_stride);
     SDL_UnlockTexture(v->tex);
-    return 0;
+    rc = 0;
+done:
+    if (src == v->crop)
+        av_frame_unref(v->crop);
+    return rc;
 }
 
 static void fill(SDL_Renderer *r, kz_color c, int x, int y, int w, int h)
@@ -388,8 +515,8 @@ static void fill(SDL_Renderer *r, kz_color c, int x, int y, int w, int h)
 
 static void draw(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 {
-    int sw, sh, x, y;
-    place(v, rect, &sw, &sh, &x, &y);
+    SDL_Rect placed = placed_rect(v, rect);
+    int x = placed.x - rect->x, y = placed.y - rect->y, sw = placed.w, sh = placed.h;
     /* Letterbox bars only where the frame does not cover the zone. */
     if (x > 0) {
         fill(r, v->bg, rect->x, rect->y, x, rect->h);
@@ -401,24 +528,27 @@ static void draw(video *v, SDL_Renderer *r, const SDL_Rect *rect)
     }
     if (!v->tex || !v->uploaded)
         return;
-    /* Visible part of the scaled frame (fill crops it), in scaled coordinates. */
-    int vx = x < 0 ? -x : 0, vy = y < 0 ? -y : 0;
-    int vw = sw - 2 * vx, vh = sh - 2 * vy;
-    if (vw > rect->w)
-        vw = rect->w;
-    if (vh > rect->h)
-        vh = rect->h;
-    SDL_Rect dst = {rect->x + (x > 0 ? x : 0), rect->y + (y > 0 ? y : 0), vw, vh};
-    SDL_Rect src;
-    if (v->tex_kind == UP_RGB && v->tex_w == sw && v->tex_h == sh) {
-        src = (SDL_Rect){vx, vy, vw, vh};
-    } else { /* texture at the frame's own size: map the visible part back */
-        src.x = (int)((double)vx * v->tex_w / sw + 0.5);
-        src.y = (int)((double)vy * v->tex_h / sh + 0.5);
-        src.w = (int)((double)vw * v->tex_w / sw + 0.5);
-        src.h = (int)((double)vh * v->tex_h / sh + 0.5);
+    /* Where the texture goes now: as uploaded, or moved and scaled along with the frame if
+     * the zone changed since (until the next frame is uploaded for the new place). */
+    SDL_Rect at = v->tex_at, up = v->up_placed;
+    if (!SDL_RectEquals(&placed, &up) && up.w > 0 && up.h > 0) {
+        double kx = (double)placed.w / up.w, ky = (double)placed.h / up.h;
+        at = (SDL_Rect){placed.x + (int)lround((at.x - up.x) * kx),
+                        placed.y + (int)lround((at.y - up.y) * ky), (int)lround(at.w * kx),
+                        (int)lround(at.h * ky)};
     }
-    SDL_RenderCopy(r, v->tex, &src, &dst);
+    SDL_Rect zone_vis, vis;
+    if (at.w <= 0 || at.h <= 0 || !visible(r, rect, &zone_vis) ||
+        !SDL_IntersectRect(&at, &zone_vis, &vis))
+        return;
+    double sx = (double)v->tex_w / at.w, sy = (double)v->tex_h / at.h;
+    SDL_Rect src = {(int)lround((vis.x - at.x) * sx), (int)lround((vis.y - at.y) * sy),
+                    (int)lround(vis.w * sx), (int)lround(vis.h * sy)};
+    if (src.w < 1)
+        src.w = 1;
+    if (src.h < 1)
+        src.h = 1;
+    SDL_RenderCopy(r, v->tex, &src, &vis);
 }
 
 /* --- render ----------------------------------------------------------------------------- */
@@ -506,6 +636,39 @@ static int pick_locked(video *v, vd *d, kz_us target)
     }
 }
 
+/* Statistics of all video items together, logged once per minute of video played (the
+ * host's t, summed over the items that rendered: a rotation of short clips is covered too).
+ * Main thread only. */
+static struct {
+    long presented, late, early, corrupt, qsum, qn;
+    kz_us played;
+} minute;
+
+static void count_minute(video *v, kz_us t, int fresh, long early, long corrupt, int qn)
+{
+    kz_us dt = t - v->last_t;
+    if (v->last_t >= 0 && dt > 0 && dt < KZ_US_PER_S)
+        minute.played += dt;
+    v->last_t = t;
+    minute.presented += fresh;
+    minute.late += v->dropped_late - v->late_counted;
+    minute.early += early - v->early_counted;
+    minute.corrupt += corrupt - v->corrupt_counted;
+    v->late_counted = v->dropped_late;
+    v->early_counted = early;
+    v->corrupt_counted = corrupt;
+    minute.qsum += qn;
+    minute.qn++;
+    if (minute.played < STATS_EVERY_US)
+        return;
+    api(v)->log(v->host, KZ_LOG_INFO,
+                "video, last %.0f s played: frames presented %ld, dropped early %ld, dropped "
+                "late %ld, queue depth %.1f of %d, corrupt packets %ld",
+                minute.played / 1e6, minute.presented, minute.early, minute.late,
+                minute.qn ? (double)minute.qsum / minute.qn : 0.0, VD_QUEUE, minute.corrupt);
+    memset(&minute, 0, sizeof minute);
+}
+
 static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
 {
     video *v = inst;
@@ -535,6 +698,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
         finished = 1;
     } else {
         fresh = pick_locked(v, d, target);
+        if (v->audio_dev && v->have_cur)
+            vd_audio_sync_locked(d, target, v->audio_latency);
         if (!fresh && d->eof && d->qn == 0 && !v->loop &&
             (!v->have_cur || target >= v->cur_time + v->cur_dur)) {
             /* The decoder ended before the container's duration: a truncated file. */
@@ -550,6 +715,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
     v->queue_sum += d->qn;
     v->queue_samples++;
     kz_us last_end = d->last_end, clip_dur = d->clip_dur;
+    long early = d->dropped_early, errs = d->decode_errors;
+    int qn_now = d->qn;
     pthread_mutex_unlock(&d->mu);
 
     if (failed) {
@@ -567,6 +734,10 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
                     FIRST_FRAME_WAIT_US / 1e6);
         v->ended_logged = 1;
     }
+    if (v->audio_dev && !v->audio_started && v->have_cur) {
+        SDL_PauseAudioDevice(v->audio_dev, 0); /* sound starts with the first frame */
+        v->audio_started = 1;
+    }
     if (fresh) {
         if (upload(v, r, rect) != 0) {
             api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot upload a frame: %s", v->name,
@@ -582,11 +753,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
         plog_frame(v, t);
     }
     draw(v, r, rect);
-    if (t >= v->next_stats) {
-        log_stats(v, KZ_LOG_INFO, "playing");
-        while (v->next_stats <= t)
-            v->next_stats += STATS_EVERY_US;
-    }
+    if (!v->untimed)
+        count_minute(v, t, fresh, early, errs, qn_now);
     return finished ? KZ_FINISHED : KZ_OK;
 }
 

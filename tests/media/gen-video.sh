@@ -16,6 +16,7 @@
 #   video-unsupported.mkv  a Matroska video track whose codec nobody knows
 #   video-vp9.webm, video-hevc10.mkv (10-bit), video-av1.mp4, video-h264.ts: 160x120, 25 fps,
 #                        1 s each, the other codecs and containers of the campaign clips
+#   video-av.mp4         video-count.mp4's picture for 2 s with a 440 Hz tone (AAC)
 set -eu
 out=${1:?usage: gen-video.sh OUTDIR}
 mkdir -p "$out"
@@ -81,3 +82,8 @@ codec_clip video-hevc10.mkv -pix_fmt yuv420p10le -c:v libx265 -preset ultrafast 
     -x265-params log-level=error
 codec_clip video-av1.mp4 -pix_fmt yuv420p -c:v libaom-av1 -cpu-used 8 -usage realtime
 codec_clip video-h264.ts -pix_fmt yuv420p -c:v libx264 -threads 1
+if ! have video-av.mp4; then
+    ff -f lavfi -i "testsrc2=s=160x120:r=25:d=2" -f lavfi -i "sine=frequency=440:duration=2" \
+       -pix_fmt yuv420p -c:v libx264 -threads 1 -c:a aac -shortest "$out/video-av.tmp.mp4" &&
+        mv "$out/video-av.tmp.mp4" "$out/video-av.mp4"
+fi

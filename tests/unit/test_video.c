@@ -40,6 +40,7 @@ typedef struct fake_host {
     int errors;             /* lines logged at error level (log and param_error) */
     int warnings;
     char last_error[512];
+    char last_line[512];
 } fake_host;
 
 static void fh_vlog(fake_host *h, int level, const char *fmt, va_list ap)
@@ -47,6 +48,7 @@ static void fh_vlog(fake_host *h, int level, const char *fmt, va_list ap)
     char buf[512];
     vsnprintf(buf, sizeof buf, fmt, ap);
     fprintf(stderr, "  [video %s] %s\n", level == KZ_LOG_ERROR ? "error" : "log", buf);
+    snprintf(h->last_line, sizeof h->last_line, "%s", buf);
     if (level == KZ_LOG_ERROR) {
         h->errors++;
         snprintf(h->last_error, sizeof h->last_error, "%s", buf);
@@ -415,6 +417,38 @@ static void test_loop(void **state)
     scene_close(&s);
 }
 
+/* Statistics once per minute of video played, whatever the items' lengths. */
+static void test_minute_stats(void **state)
+{
+    (void)state;
+    scene s;
+    const char *kv[] = {"file", "video-count.mp4", "loop", "yes", NULL};
+    assert_int_equal(scene_open(&s, 64, 48, kv), KZ_OK);
+    assert_int_equal(plug->prepare(s.inst, s.ren), KZ_OK);
+    /* the figures are process-wide: finish the minute the earlier tests began */
+    s.host.last_line[0] = 0;
+    double t = 0;
+    for (; t < 61 && !strstr(s.host.last_line, "last 60 s played"); t += 0.04)
+        assert_int_equal(draw_at(&s, t), KZ_OK);
+    assert_non_null(strstr(s.host.last_line, "last 60 s played"));
+    /* then a whole minute of this item alone */
+    s.host.last_line[0] = 0;
+    double t0 = t;
+    for (; t < t0 + 59.9; t += 0.04)
+        assert_int_equal(draw_at(&s, t), KZ_OK);
+    assert_null(strstr(s.host.last_line, "last 60 s played"));
+    for (; t < t0 + 60.2 && !strstr(s.host.last_line, "last 60 s played"); t += 0.04)
+        assert_int_equal(draw_at(&s, t), KZ_OK);
+    const char *l = strstr(s.host.last_line, "last 60 s played: frames presented ");
+    if (!l)
+        fail_msg("no statistics after a minute: '%s'", s.host.last_line);
+    int n = atoi(l + strlen("last 60 s played: frames presented "));
+    if (n < 1495 || n > 1502 || !strstr(l, "dropped early 0, dropped late 0"))
+        fail_msg("a minute at 25 fps, frame by frame: %s", l);
+    assert_int_equal(s.host.errors, 0);
+    scene_close(&s);
+}
+
 static void test_untimed(void **state)
 {
     (void)state;
@@ -468,6 +502,106 @@ static void test_codecs(void **state)
         }
     }
     unsetenv("KIZUNA_VIDEO_UPLOAD");
+}
+
+/* Audio (volume > 0) through SDL's dummy audio driver: decoded, resampled and played along,
+ * across a seek back and forth; the picture is unaffected and nothing is logged. A clip
+ * without sound plays muted, silently. */
+static void test_audio(void **state)
+{
+    (void)state;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    static const char *files[] = {"video-av.mp4", "video-count.mp4"};
+    for (int i = 0; i < 2; i++) {
+        scene s;
+        const char *kv[] = {"file", files[i], "volume", "50", NULL};
+        assert_int_equal(scene_open(&s, 160, 120, kv), KZ_OK);
+        assert_int_equal(plug->prepare(s.inst, s.ren), KZ_OK);
+        static const double ts[] = {0, 0.04, 0.08, 1.5, 1.54, 0.2, 0.24, 1.96};
+        for (size_t k = 0; k < sizeof ts / sizeof *ts; k++) {
+            assert_int_equal(draw_at(&s, ts[k]), KZ_OK);
+            SDL_Delay(5); /* let the audio thread pull */
+        }
+        SDL_Delay(100);
+        assert_int_equal(s.host.errors, 0);
+        assert_int_equal(s.host.warnings, 0);
+        setenv("KIZUNA_VIDEO_STATS", "1", 1);
+        plug->release(s.inst); /* logs the statistics */
+        unsetenv("KIZUNA_VIDEO_STATS");
+        const char *a = strstr(s.host.last_line, "audio played ");
+        if (i == 0 && (!a || atof(a + 13) <= 0))
+            fail_msg("no sound was played: %s", s.host.last_line);
+        if (i == 1 && a)
+            fail_msg("a clip without sound played some: %s", s.host.last_line);
+        assert_int_equal(plug->prepare(s.inst, s.ren), KZ_OK); /* and again */
+        assert_int_equal(draw_at(&s, 0.5), KZ_OK);
+        scene_close(&s);
+    }
+}
+
+static int draw_rect_at(scene *s, SDL_Rect r, double t)
+{
+    SDL_SetRenderDrawColor(s->ren, 0, 255, 0, 255);
+    SDL_RenderClear(s->ren);
+    return plug->render(s->inst, s->ren, &r, (kz_us)(t * KZ_US_PER_S + 0.5));
+}
+
+/* Mean absolute difference per channel between a's region (ax, ay) and all of b. */
+static double mean_diff(SDL_Surface *a, int ax, int ay, SDL_Surface *b)
+{
+    double sum = 0;
+    for (int y = 0; y < b->h; y++)
+        for (int x = 0; x < b->w; x++) {
+            uint32_t pa = ((uint32_t *)((uint8_t *)a->pixels + (y + ay) * a->pitch))[x + ax];
+            uint32_t pb = ((uint32_t *)((uint8_t *)b->pixels + y * b->pitch))[x];
+            for (int c = 0; c < 24; c += 8)
+                sum += abs((int)((pa >> c) & 0xff) - (int)((pb >> c) & 0xff));
+        }
+    return sum / (3.0 * b->w * b->h);
+}
+
+/* Only the visible part is converted: a tile of a 2x2 video wall (the zone is the whole
+ * wall, shifted; the tile sees a quarter) and a zone clipped by the compositor show the same
+ * pixels as the corresponding part of the whole picture. */
+static void test_visible_part(void **state)
+{
+    (void)state;
+    scene whole, tile;
+    const char *kv[] = {"file", "video-count.mp4", NULL};
+    assert_int_equal(scene_open(&whole, 640, 480, kv), KZ_OK);
+    assert_int_equal(plug->prepare(whole.inst, whole.ren), KZ_OK);
+    assert_int_equal(draw_rect_at(&whole, (SDL_Rect){0, 0, 640, 480}, 1.0), KZ_OK);
+    for (int tx = 0; tx < 2; tx++)
+        for (int ty = 0; ty < 2; ty++) {
+            assert_int_equal(scene_open(&tile, 320, 240, kv), KZ_OK);
+            assert_int_equal(plug->prepare(tile.inst, tile.ren), KZ_OK);
+            SDL_Rect wall = {-320 * tx, -240 * ty, 640, 480};
+            assert_int_equal(draw_rect_at(&tile, wall, 1.0), KZ_OK);
+            double d = mean_diff(whole.surf, 320 * tx, 240 * ty, tile.surf);
+            if (d > 1.0)
+                fail_msg("wall tile %d,%d differs from its part of the picture: %.2f", tx, ty,
+                         d);
+            scene_close(&tile);
+        }
+    /* a clip rectangle (a zone of a layout): same pixels inside it, untouched outside */
+    assert_int_equal(scene_open(&tile, 640, 480, kv), KZ_OK);
+    assert_int_equal(plug->prepare(tile.inst, tile.ren), KZ_OK);
+    SDL_SetRenderDrawColor(tile.ren, 0, 255, 0, 255);
+    SDL_RenderClear(tile.ren);
+    SDL_Rect clip = {200, 100, 300, 200}, full = {0, 0, 640, 480};
+    SDL_RenderSetClipRect(tile.ren, &clip);
+    assert_int_equal(plug->render(tile.inst, tile.ren, &full, KZ_US_PER_S), KZ_OK);
+    SDL_RenderSetClipRect(tile.ren, NULL);
+    assert_int_equal(pixel(&tile, 199, 150), 0x00ff00);
+    assert_int_equal(pixel(&tile, 500, 150), 0x00ff00);
+    SDL_Surface *part = SDL_CreateRGBSurfaceWithFormat(0, 300, 200, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_BlitSurface(tile.surf, &clip, part, NULL);
+    double d = mean_diff(whole.surf, 200, 100, part);
+    if (d > 1.0)
+        fail_msg("clipped zone differs from its part of the picture: %.2f", d);
+    SDL_FreeSurface(part);
+    scene_close(&tile);
+    scene_close(&whole);
 }
 
 /* fit letterboxes with the background, fill covers (crops), stretch covers (distorts). */
@@ -588,8 +722,11 @@ int main(void)
         cmocka_unit_test(test_seek_by_time),
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_untimed),
+        cmocka_unit_test(test_minute_stats),
         cmocka_unit_test(test_fit_modes),
         cmocka_unit_test(test_codecs),
+        cmocka_unit_test(test_visible_part),
+        cmocka_unit_test(test_audio),
         cmocka_unit_test(test_bad_truncated),
         cmocka_unit_test(test_bad_nomoov),
         cmocka_unit_test(test_bad_random),
