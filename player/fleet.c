@@ -640,6 +640,9 @@ static void on_disconnect(struct mosquitto *m, void *ud, int rc)
     if (was && rc != 0)
         kz_log(LOG, KZ_LOG_WARN, "lost the connection to %s; proof of play is kept in the "
                "spool and sent when the broker is back", f->url);
+    else if (!was && rc != 0)
+        kz_log(LOG, KZ_LOG_WARN, "%s: the connection failed (%s); retrying", f->url,
+               mosquitto_strerror(rc));
 }
 
 static void on_message(struct mosquitto *m, void *ud, const struct mosquitto_message *msg)

@@ -59,8 +59,11 @@ for s in tls-nocert tls-wrongca; do
     if grep -q ': connected' "$tmp/$s.st"; then echo "$s connected"; exit 1; fi
     grep "fleet.*mqtts" "$tmp/$s.log" | tail -n 2
 done
-grep -Eq 'certificate required|Protocol error' "$tmp/tls-nocert.log"
-grep -q 'certificate verify failed' "$tmp/tls-wrongca.log"
+# the reason reaches the log (the next attempt at the latest)
+i=0; until grep -Eq 'certificate required|Protocol error|connection failed' "$tmp/tls-nocert.log"; do
+    i=$((i + 1)); [ $i -lt 50 ] || { cat "$tmp/tls-nocert.log"; exit 1; }; sleep 0.1; done
+i=0; until grep -q 'certificate verify failed' "$tmp/tls-wrongca.log"; do
+    i=$((i + 1)); [ $i -lt 50 ] || { cat "$tmp/tls-wrongca.log"; exit 1; }; sleep 0.1; done
 player_stop tls-ok
 player_stop tls-nocert
 player_stop tls-wrongca
