@@ -5,6 +5,8 @@
 #   make check      install deps, build with ASan+UBSan, run every test
 #   make bench      benchmarks (ratios against ffplay / mpv / ffmpeg), not part of check
 #   make fuzz       run the libFuzzer targets for a while (FUZZ_SECONDS, default 300)
+#   make soak       long runs (tools/soak-*.sh), not part of check
+#   make install    PREFIX=/usr/local DESTDIR=: binary, plugins, fonts, man page, unit, config
 #
 # Everything is discovered: player/*.c is the executable, plugins/<name>/*.c is one plugin,
 # tests/unit/test_*.c is one cmocka executable each, tests/plugins/<name>.c a test plugin.
@@ -12,7 +14,9 @@
 BUILD   ?= build
 SAN     ?= 0
 CC      ?= cc
-PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih
+# libsystemd: sd_notify / watchdog for the systemd unit (player/ops_hooks.c, docs/operations.md)
+# libmosquitto: the fleet client over MQTT (player/fleet.c, docs/fleet.md)
+PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
@@ -93,6 +97,11 @@ $(BUILD)/tools/imgcmp: tests/golden/imgcmp.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+# The fleet benchmark's simulated screens (tools/bench-fleet.sh): the real player/fleet.c.
+$(BUILD)/tools/fleet-sim: tools/fleet-sim.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 ASAN := build/asan
 SANENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
@@ -157,6 +166,32 @@ bench: deps all
 
 soak: deps all
 	@sh tools/soak.sh
+
+# --- install -----------------------------------------------------------------------------
+# make install PREFIX=/usr/local DESTDIR=/tmp/stage: binary, plugins, fonts config, kizuna(1),
+# the systemd user unit and an example /etc/kizuna/player.ini (an existing one is kept; the
+# example always lands beside it as player.ini.example).
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(if $(filter /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc))
+BINDIR     := $(PREFIX)/bin
+LIBDIR     := $(PREFIX)/lib/kizuna
+DATADIR    := $(PREFIX)/share/kizuna
+MANDIR     := $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/user
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+            -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/plugins $(DESTDIR)$(DATADIR)/fonts \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/kizuna
+	install -m 755 $(BUILD)/kizuna $(DESTDIR)$(BINDIR)/kizuna
+	install -m 644 $(PLUGINS) $(DESTDIR)$(LIBDIR)/plugins/
+	install -m 644 fonts/fonts.ini $(DESTDIR)$(DATADIR)/fonts/fonts.ini
+	install -m 644 man/kizuna.1 $(DESTDIR)$(MANDIR)/man1/kizuna.1
+	$(SUBST) dist/kizuna.service >$(DESTDIR)$(UNITDIR)/kizuna.service
+	$(SUBST) dist/player.ini >$(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini.example
+	[ -e $(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini ] || \
+	    cp $(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini.example $(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini
+	@echo "installed under $(DESTDIR)$(PREFIX); configuration in $(DESTDIR)$(SYSCONFDIR)/kizuna"
 
 format:
 	clang-format -i $(PLAYER_SRC) $(wildcard player/*.h plugins/*/*.c include/kizuna/*.h tests/*/*.c)

@@ -307,7 +307,9 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
             SDL_RenderFillRect(r, &z->clip);
             z->uncleared = 0;
         }
-        if (!it) {
+        /* kizuna ctl skip: the main zone's slot shows the standby until it ends */
+        int skipped = is_main && it && it == p->skipped.item && s.start == p->skipped.start;
+        if (!it || skipped) {
             if (z->on_air)
                 kz_host_release(z->on_air);
             z->on_air = NULL;

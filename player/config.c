@@ -30,6 +30,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     snprintf(c->timezone, sizeof c->timezone, "Asia/Tokyo");
     snprintf(c->name, sizeof c->name, "kizuna");
     snprintf(c->standby_text, sizeof c->standby_text, "しばらくお待ちください\nPlease wait");
+    kz_fleet_config_defaults(&c->fleet);
 }
 
 typedef struct ctx {
@@ -183,8 +184,12 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
         } else {
             bad(x, line, sec, key, "unknown key (timezone, name, standby_text)", val);
         }
+    } else if (!strcmp(sec, "fleet")) {
+        char why[300];
+        if (kz_fleet_config_key(&c->fleet, key, val, x->base, why, sizeof why))
+            bad(x, line, sec, key, why, val);
     } else {
-        bad(x, line, sec, key, "unknown section (display, paths, player)", val);
+        bad(x, line, sec, key, "unknown section (display, paths, player, fleet)", val);
     }
 }
 
@@ -246,6 +251,11 @@ int kz_config_load(kz_config *c, const char *path)
     }
     check_all(&x);
     resolve_all(c);
+    char why[300];
+    if (kz_fleet_config_check(&c->fleet, why, sizeof why)) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s: [fleet]: %s", path, why);
+        x.errors++;
+    }
     /* Environment overrides for tests and packaging. */
     const char *pl = getenv("KIZUNA_PLUGINS");
     if (pl && *pl && !realpath(pl, c->plugins))

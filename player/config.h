@@ -4,6 +4,8 @@
 #define KZ_CONFIG_H
 #include <limits.h>
 
+#include "fleet.h"
+
 enum kz_renderer_hint { KZ_RENDER_AUTO = 0, KZ_RENDER_SOFTWARE, KZ_RENDER_OPENGL,
                         KZ_RENDER_OPENGLES2 };
 
@@ -35,6 +37,8 @@ typedef struct kz_config {
     char timezone[64];   /* default Asia/Tokyo */
     char name[64];       /* screen name for logs, default "kizuna" */
     char standby_text[256]; /* shown when nothing is playable */
+    /* [fleet]: the MQTT client (fleet.h, docs/fleet.md) */
+    kz_fleet_config fleet;
 } kz_config;
 
 void kz_config_defaults(kz_config *c, const char *base_dir);

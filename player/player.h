@@ -88,6 +88,7 @@ typedef struct kz_player {
     long frames, slots_started, slot_failures;
     FILE *aired;             /* --aired: one line per slot that went on air, or NULL */
     kz_interrupt intr;
+    kz_slot skipped;         /* kizuna ctl skip: this slot shows the standby until it ends */
     void *ops;               /* state of the operations hooks (proof of play, control) */
     kz_us started_mono;
 } kz_player;
