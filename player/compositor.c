@@ -366,25 +366,64 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
         kz_host_prepare(nx, r);
 }
 
+/* Whether rects r[0..n) together cover the w x h frame: cut the frame into cells along every
+ * rect edge and look for a cell that no rect contains. n <= KZ_MAX_ZONES, so this is cheap. */
+static int rects_cover(const SDL_Rect *r, int n, int w, int h)
+{
+    int xs[2 * KZ_MAX_ZONES + 2], ys[2 * KZ_MAX_ZONES + 2], nx = 0, ny = 0;
+    xs[nx++] = 0;
+    xs[nx++] = w;
+    ys[ny++] = 0;
+    ys[ny++] = h;
+    for (int i = 0; i < n; i++) {
+        xs[nx++] = r[i].x;
+        xs[nx++] = r[i].x + r[i].w;
+        ys[ny++] = r[i].y;
+        ys[ny++] = r[i].y + r[i].h;
+    }
+    for (int a = 0; a < nx; a++)
+        for (int b = 0; b < ny; b++) {
+            int x = xs[a], y = ys[b]; /* the cell starting at this corner, if inside */
+            if (x < 0 || y < 0 || x >= w || y >= h)
+                continue;
+            int in = 0;
+            for (int i = 0; i < n && !in; i++)
+                in = x >= r[i].x && x < r[i].x + r[i].w && y >= r[i].y && y < r[i].y + r[i].h;
+            if (!in)
+                return 0;
+        }
+    return 1;
+}
+
 /* Clearing a 1080p frame costs about a millisecond on the software renderer: skip it when
- * the bottom zone covers the whole output and what it will draw is opaque (the standby slide,
- * or an item whose plugin says so). The zone clears itself if that item then fails. */
+ * the zones whose drawing this frame is opaque (the standby slide, or an item whose plugin
+ * says so) cover the whole output. Each such zone clears itself if its item then fails. */
 static int skip_clear(kz_player *p, kz_us now)
 {
+    SDL_Rect opaque[KZ_MAX_ZONES];
+    int n = 0;
     for (int i = 0; i < p->n_zones; i++)
         p->zones[i].uncleared = 0;
     if (!p->n_zones || p->rot_target || p->inset.x || p->inset.y || p->intr.active)
         return 0;
-    kz_zone_state *z = &p->zones[0];
-    if (z->clip.x || z->clip.y || z->clip.w != p->w || z->clip.h != p->h)
-        return 0;
-    kz_slot s;
-    zone_slot_at(p, z, now, &s);
-    if (s.item && !kz_host_opaque(s.item))
-        return 0;
-    z->covers = s.item;
-    z->uncleared = 1;
-    return 1;
+    for (int i = 0; i < p->n_zones; i++) {
+        kz_zone_state *z = &p->zones[i];
+        if (z->clip.w <= 0 || z->clip.h <= 0)
+            continue;
+        kz_slot s;
+        zone_slot_at(p, z, now, &s);
+        int standby = !s.item && (i == 0 || !strcmp(z->def->name, "main"));
+        if (standby || (s.item && kz_host_opaque(s.item))) {
+            z->covers = s.item;
+            z->uncleared = 1;
+            opaque[n++] = z->clip;
+        }
+    }
+    if (rects_cover(opaque, n, p->w, p->h))
+        return 1;
+    for (int i = 0; i < p->n_zones; i++)
+        p->zones[i].uncleared = 0;
+    return 0;
 }
 
 int kz_player_draw(kz_player *p, kz_us now)

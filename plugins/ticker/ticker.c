@@ -225,6 +225,13 @@ static int ticker_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rec
     return KZ_OK;
 }
 
+/* The band's background covers the zone unless it is translucent. */
+static int ticker_opaque(kz_instance *inst)
+{
+    const ticker_inst *k = inst;
+    return k->background.a == 255;
+}
+
 static const kz_plugin ticker_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -236,6 +243,7 @@ static const kz_plugin ticker_plugin = {
     .render = ticker_render,
     .release = ticker_release,
     .destroy = ticker_destroy,
+    .opaque = ticker_opaque,
 };
 
 KZ_PLUGIN_EXPORT(ticker_plugin)
