@@ -31,10 +31,14 @@ note() { echo "soak-ops: $*"; }
 bad() { echo "soak-ops: FAIL: $*"; fail=1; }
 
 # --- configuration: the demo playlists, logs into the soak directory ----------------------
-PL=$PWD/playlists
-if ! ls "$PL"/*.ini 2>/dev/null | grep -qv '/player.ini$'; then
+# A snapshot of the playlists: edits (or a git checkout) during the run must not change what
+# the player and the plan see.
+PL=$DIR/playlists
+if ls playlists/*.ini 2>/dev/null | grep -qv '/player.ini$'; then
+    cp -R playlists "$PL"
+else
     note "playlists/ has no playlists yet: using the built-in February set"
-    PL=$DIR/playlists; mkdir -p "$PL"
+    mkdir -p "$PL"
     cat >"$PL/20-barrier-free-month.ini" <<'INI'
 ; やさしいまちづくり月間 (February)
 [playlist]
@@ -103,7 +107,14 @@ awk -F'\t' '
     { t[NR] = $1; r[NR] = $2; f[NR] = $3 }
     END {
         if (NR < 4) { print "soak-ops: too few samples for a slope"; exit }
-        w = int(NR / 5) + 1   # warm-up: the first fifth
+        # warm-up: the first fifth of the run, and at least its first minute
+        wt = t[NR] / 5; if (wt < 60) wt = 60
+        w = 1; while (w < NR && t[w] < wt) w++
+        if (t[NR] - t[w] < 120) {
+            printf "soak-ops: %d samples; RSS %d -> %d KiB, fds %d -> %d\n", NR, r[1], r[NR], f[1], f[NR]
+            print "soak-ops: too short after warm-up (under 2 minutes) to judge memory: not judged"
+            exit 0
+        }
         n = 0; st = sr = sf = stt = str = stf = 0
         for (i = w; i <= NR; i++) { n++; st += t[i]; sr += r[i]; sf += f[i]; stt += t[i] * t[i]
                                      str += t[i] * r[i]; stf += t[i] * f[i] }
