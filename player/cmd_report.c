@@ -571,7 +571,7 @@ int kz_report_write_png(const kz_report *r, kz_fonts *fonts, const char *path, i
     int fs = h / 40 > 11 ? h / 40 : 11;
     char a[48], b[48], title[256];
     kz_time_format(r->from, a, sizeof a);
-    kz_time_format(r->to, b, sizeof b);
+    kz_time_format(r->to > r->from ? r->to - 1 : r->to, b, sizeof b); /* the last day shown */
     snprintf(title, sizeof title, "Airtime per day by campaign — %s, %s%s — %.10s .. %.10s",
              r->screen[0] ? r->screen : "kizuna", r->zone[0] ? "zone " : "all zones",
              r->zone, a, b);
