@@ -8,6 +8,7 @@
 #include "log.h"
 #include "params.h"
 #include "player.h"
+#include "textout.h"
 #include "timeutil.h"
 
 enum { OPT_CONFIG = 1000, OPT_CLOCK, OPT_SPEED, OPT_EXIT_AFTER, OPT_SIZE, OPT_WINDOWED, OPT_AT,
@@ -213,20 +214,15 @@ int kz_cmd_check(int argc, char **argv)
     if (json) {
         const char *recent[16];
         int n = kz_log_recent_errors(recent, 16);
-        printf("{\"config\":\"%s\",\"playlists\":%zu,\"items\":%zu,\"playable\":%zu,"
-               "\"errors\":%d,\"warnings\":%d,\"last_errors\":[",
-               p.cfg.path, p.model.n_playlists, p.model.n_items, playable, errors, warnings);
+        printf("{\"config\":");
+        kz_json_str(stdout, p.cfg.path);
+        printf(",\"playlists\":%zu,\"items\":%zu,\"playable\":%zu,\"errors\":%d,"
+               "\"warnings\":%d,\"last_errors\":[",
+               p.model.n_playlists, p.model.n_items, playable, errors, warnings);
         for (int i = 0; i < n; i++) {
-            putchar(i ? ',' : '"');
             if (i)
-                putchar('"');
-            for (const char *c = recent[i]; *c; c++) {
-                if (*c == '"' || *c == '\\')
-                    putchar('\\');
-                if ((unsigned char)*c >= 0x20)
-                    putchar(*c);
-            }
-            putchar('"');
+                putchar(',');
+            kz_json_str(stdout, recent[i]);
         }
         printf("]}\n");
     } else {

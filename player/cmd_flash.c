@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "flash.h"
 #include "log.h"
+#include "textout.h"
 
 enum { FMT_TEXT, FMT_CSV, FMT_JSON };
 
@@ -31,20 +32,6 @@ static const char *stamp(double t, char *buf, size_t n)
     else
         snprintf(buf, n, "%02ld:%02ld.%03ld", m, s, ms % 1000);
     return buf;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
 }
 
 static void print_text(FILE *f, const char *path, const kz_flash_report *r)
@@ -88,13 +75,13 @@ static void print_csv(FILE *f, const kz_flash_report *r)
 static void print_json(FILE *f, const char *path, const kz_flash_report *r)
 {
     fprintf(f, "{\"file\":");
-    json_string(f, path);
+    kz_json_str(f, path);
     fprintf(f, ",\"profile\":\"%s\",\"width\":%d,\"height\":%d,\"grid\":[%d,%d],"
                "\"frames\":%zu,\"duration\":%.4f,",
             r->profile->name, r->width, r->height, r->grid_w, r->grid_h, r->n_frames,
             r->duration);
     fprintf(f, "\"verdict\":\"%s\",\"reason\":", kz_flash_verdict_name(r->verdict));
-    json_string(f, r->reason);
+    kz_json_str(f, r->reason);
     fprintf(f, ",\"luminance\":{\"transitions\":%d,\"max_per_second\":%d,\"at\":%.4f},"
                "\"red\":{\"transitions\":%d,\"max_per_second\":%d,\"at\":%.4f},"
                "\"max_near_limit_seconds\":%.4f,\"windows\":[",
@@ -106,7 +93,7 @@ static void print_json(FILE *f, const char *path, const kz_flash_report *r)
                    "\"red\":%d,\"rule\":",
                 i ? "," : "", w->start, w->end, kz_flash_verdict_name(w->verdict), w->lum,
                 w->red);
-        json_string(f, w->rule);
+        kz_json_str(f, w->rule);
         fputc('}', f);
     }
     fprintf(f, "],\"per_frame\":{\"columns\":[\"time\",\"luminance\",\"red\","

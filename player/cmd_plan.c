@@ -14,6 +14,7 @@
 #include "rules.h"
 #include "schedule.h"
 #include "timeutil.h"
+#include "textout.h"
 
 enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML };
 
@@ -170,35 +171,6 @@ static const char *cname(const pstat *st)
     return !st->campaign ? "(standby)" : !*st->campaign ? "(no campaign)" : st->campaign;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static void html_str(FILE *f, const char *s)
 {
     for (; *s; s++) {
@@ -274,20 +246,20 @@ static void out_csv(const plan *pl, FILE *f)
         row_fields(pl, r, a, b, sizeof a);
         const char *c = campaign_of(pl->m, r->s.item);
         fprintf(f, "%s,%s,", a, b);
-        csv_field(f, kz_schedule_zone_name(pl->m, r->zone));
+        kz_csv_str(f, kz_schedule_zone_name(pl->m, r->zone));
         fputc(',', f);
-        csv_field(f, playlist_of(pl->m, r->s.item));
+        kz_csv_str(f, playlist_of(pl->m, r->s.item));
         fputc(',', f);
-        csv_field(f, r->s.item ? r->s.item->id : "");
+        kz_csv_str(f, r->s.item ? r->s.item->id : "");
         fputc(',', f);
-        csv_field(f, c ? c : "");
+        kz_csv_str(f, c ? c : "");
         fputc('\n', f);
     }
     fputs("\nzone,campaign,plays,airtime_s\n", f);
     for (int i = 0; i < pl->n_tot; i++) {
-        csv_field(f, kz_schedule_zone_name(pl->m, pl->tot[i].zone));
+        kz_csv_str(f, kz_schedule_zone_name(pl->m, pl->tot[i].zone));
         fputc(',', f);
-        csv_field(f, cname(&pl->tot[i]));
+        kz_csv_str(f, cname(&pl->tot[i]));
         fprintf(f, ",%ld,%.3f\n", pl->tot[i].plays, (double)pl->tot[i].airtime / KZ_US_PER_S);
     }
     fputs("\nday,zone,campaign,plays,airtime_s\n", f);
@@ -299,9 +271,9 @@ static void out_csv(const plan *pl, FILE *f)
             if (!st->airtime && !st->plays)
                 continue;
             fprintf(f, "%s,", day);
-            csv_field(f, kz_schedule_zone_name(pl->m, st->zone));
+            kz_csv_str(f, kz_schedule_zone_name(pl->m, st->zone));
             fputc(',', f);
-            csv_field(f, cname(st));
+            kz_csv_str(f, cname(st));
             fprintf(f, ",%ld,%.3f\n", st->plays, (double)st->airtime / KZ_US_PER_S);
         }
     }
@@ -313,24 +285,24 @@ static void out_json(const plan *pl, FILE *f)
     kz_time_format(pl->from, a, sizeof a);
     kz_time_format(pl->to, b, sizeof b);
     fprintf(f, "{\"from\":\"%s\",\"to\":\"%s\",\"timezone\":", a, b);
-    json_str(f, kz_tz_name());
+    kz_json_str(f, kz_tz_name());
     fputs(",\"slots\":[", f);
     for (size_t i = 0; i < pl->n; i++) {
         const prow *r = &pl->rows[i];
         row_fields(pl, r, a, b, sizeof a);
         const char *c = campaign_of(pl->m, r->s.item);
         fprintf(f, "%s\n{\"start\":\"%s\",\"end\":\"%s\",\"zone\":", i ? "," : "", a, b);
-        json_str(f, kz_schedule_zone_name(pl->m, r->zone));
+        kz_json_str(f, kz_schedule_zone_name(pl->m, r->zone));
         fputs(",\"playlist\":", f);
-        json_str(f, playlist_of(pl->m, r->s.item));
+        kz_json_str(f, playlist_of(pl->m, r->s.item));
         fputs(",\"item\":", f);
         if (r->s.item)
-            json_str(f, r->s.item->id);
+            kz_json_str(f, r->s.item->id);
         else
             fputs("null", f);
         fputs(",\"campaign\":", f);
         if (c && *c)
-            json_str(f, c);
+            kz_json_str(f, c);
         else
             fputs("null", f);
         fputc('}', f);
@@ -338,9 +310,9 @@ static void out_json(const plan *pl, FILE *f)
     fputs("],\n\"campaigns\":[", f);
     for (int i = 0; i < pl->n_tot; i++) {
         fputs(i ? ",\n{\"zone\":" : "\n{\"zone\":", f);
-        json_str(f, kz_schedule_zone_name(pl->m, pl->tot[i].zone));
+        kz_json_str(f, kz_schedule_zone_name(pl->m, pl->tot[i].zone));
         fputs(",\"campaign\":", f);
-        json_str(f, cname(&pl->tot[i]));
+        kz_json_str(f, cname(&pl->tot[i]));
         fprintf(f, ",\"plays\":%ld,\"airtime_s\":%.3f}", pl->tot[i].plays,
                 (double)pl->tot[i].airtime / KZ_US_PER_S);
     }
@@ -354,9 +326,9 @@ static void out_json(const plan *pl, FILE *f)
             if (!st->airtime && !st->plays)
                 continue;
             fprintf(f, "%s\n{\"day\":\"%s\",\"zone\":", first ? "" : ",", day);
-            json_str(f, kz_schedule_zone_name(pl->m, st->zone));
+            kz_json_str(f, kz_schedule_zone_name(pl->m, st->zone));
             fputs(",\"campaign\":", f);
-            json_str(f, cname(st));
+            kz_json_str(f, cname(st));
             fprintf(f, ",\"plays\":%ld,\"airtime_s\":%.3f}", st->plays,
                     (double)st->airtime / KZ_US_PER_S);
             first = 0;

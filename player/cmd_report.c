@@ -17,6 +17,7 @@
 #include "png.h"
 #include "schedule.h"
 #include "timeutil.h"
+#include "textout.h"
 
 #define LOG "report"
 #define KZ_PLAN_MAX_SLOTS 50000000L
@@ -427,23 +428,12 @@ void kz_report_write_text(const kz_report *r, FILE *f)
         fprintf(f, "  ... %zu more\n", r->n_gaps - shown);
 }
 
-static void csv_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void kz_report_write_csv(const kz_report *r, FILE *f)
 {
     fprintf(f, "%s,plays,completed,airtime_s,planned_plays,planned_airtime_s\n", by_names[r->by]);
     for (size_t i = 0; i <= r->n_rows; i++) {
         const kz_report_row *row = i < r->n_rows ? &r->rows[i] : &r->total;
-        csv_str(f, row->key);
+        kz_csv_str(f, row->key);
         fprintf(f, ",%ld,%ld,%.3f,", row->plays, row->completed, row->airtime);
         if (r->has_plan)
             fprintf(f, "%ld,%.3f\n", row->planned_plays, row->planned_airtime);
@@ -461,24 +451,10 @@ void kz_report_write_csv(const kz_report *r, FILE *f)
     }
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(f, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(f, "\\u%04x", *c);
-        else
-            fputc(*c, f);
-    }
-    fputc('"', f);
-}
-
 static void json_row(const kz_report *r, const kz_report_row *row, FILE *f)
 {
     fputs("{\"key\":", f);
-    json_str(f, row->key);
+    kz_json_str(f, row->key);
     fprintf(f, ",\"plays\":%ld,\"completed\":%ld,\"airtime_s\":%.3f", row->plays, row->completed,
             row->airtime);
     if (r->has_plan)
@@ -493,7 +469,7 @@ void kz_report_write_json(const kz_report *r, FILE *f)
     kz_time_format(r->from, a, sizeof a);
     kz_time_format(r->to, b, sizeof b);
     fputs("{\"zone\":", f);
-    json_str(f, r->zone[0] ? r->zone : "*");
+    kz_json_str(f, r->zone[0] ? r->zone : "*");
     fprintf(f, ",\"from\":\"%s\",\"to\":\"%s\",\"by\":\"%s\",\"lines\":%ld,\"duplicates\":%ld,"
                "\"skipped\":%ld,\"screens\":%d,\"has_plan\":%s,\n\"rows\":[",
             a, b, by_names[r->by], r->records, r->duplicates, r->skipped, r->screens,
