@@ -18,11 +18,7 @@
 typedef struct clock_inst {
     kz_host *host;          /* borrowed, valid until destroy */
     char pattern[TEXT_MAX]; /* owned copy of the pattern */
-    kz_color color, background;
-    long size;              /* font px; 0 = fit the zone */
-    long min_size;
-    long margin;            /* px; -1 = 5 % of the zone's shorter side */
-    int bold, align;
+    kzw_text_keys k;        /* color, background, size (0 = fit), min_size, margin, ... */
     /* Prepared state (release() frees it). */
     SDL_Texture *tex;       /* owned: the current string */
     int tex_w, tex_h;
@@ -47,11 +43,6 @@ static int clock_create(kz_host *host, kz_instance **out)
     if (!c)
         return KZ_ERR_NOMEM;
     c->host = host;
-    c->color = (kz_color){255, 255, 255, 255};
-    c->background = (kz_color){0, 0, 0, 255};
-    c->margin = -1;
-    c->bold = 1;
-    c->align = KZ_ALIGN_CENTER;
     c->shown_sec = INT64_MIN;
     int style = 0, bad = 0;
     bad |= api->param_enum(host, "style", styles, &style);
@@ -72,13 +63,7 @@ static int clock_create(kz_host *host, kz_instance **out)
     } else {
         snprintf(c->pattern, sizeof c->pattern, "%s", fmt);
     }
-    bad |= api->param_color(host, "color", &c->color);
-    bad |= api->param_color(host, "background", &c->background);
-    bad |= api->param_int(host, "size", 0, 2000, &c->size);
-    bad |= api->param_int(host, "min_size", 0, 2000, &c->min_size);
-    bad |= api->param_int(host, "margin", 0, 2000, &c->margin);
-    bad |= api->param_bool(host, "bold", &c->bold);
-    bad |= api->param_enum(host, "align", "start|center|end", &c->align);
+    bad |= kzw_text_keys_read(host, &c->k);
     if (bad) {
         free(c);
         return KZ_ERR;
@@ -122,10 +107,10 @@ static kz_text_style text_style(const clock_inst *c, int px)
     memset(&s, 0, sizeof s);
     s.struct_size = sizeof s;
     s.px = px;
-    s.min_px = (int)c->min_size;
-    s.bold = c->bold;
-    s.align = c->align;
-    s.color = c->color;
+    s.min_px = (int)c->k.min_size;
+    s.bold = c->k.bold;
+    s.align = c->k.align;
+    s.color = c->k.color;
     return s;
 }
 
@@ -144,8 +129,8 @@ static int measure(clock_inst *c, SDL_Renderer *r, const char *utf8, int px, int
  * found by scaling (text size is close to linear in px) and checking. */
 static int fit_size(clock_inst *c, SDL_Renderer *r, const struct tm *now, int box_w, int box_h)
 {
-    if (c->size > 0)
-        return (int)c->size;
+    if (c->k.size > 0)
+        return (int)c->k.size;
     /* Two-digit month and day, the longest English weekday and month names; this year and
      * the next (an era year may gain a digit at new year while the size is kept). */
     struct tm samples[2] = {*now, *now};
@@ -154,7 +139,7 @@ static int fit_size(clock_inst *c, SDL_Renderer *r, const struct tm *now, int bo
     samples[1].tm_year += 1;
     for (int i = 0; i < 2; i++)
         samples[i].tm_hour = 23, samples[i].tm_min = 58, samples[i].tm_sec = 58;
-    int floor_px = c->min_size > 0 ? (int)c->min_size : 8;
+    int floor_px = c->k.min_size > 0 ? (int)c->k.min_size : 8;
     /* Measure the samples at a small size, scale the narrowest fit to the box (text size is
      * close to linear in px), then check that one at full size and shrink if rounding made it
      * too big: usually three rasterisations, one of them at the final size. */
@@ -193,7 +178,7 @@ static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect
     const kz_host_api *api = kz_api(c->host);
     kz_us now = api->item_start(c->host) + t;
     int64_t sec = now / KZ_US_PER_S - (now % KZ_US_PER_S < 0);
-    int margin = (int)c->margin;
+    int margin = (int)c->k.margin;
     if (margin < 0)
         margin = (rect->w < rect->h ? rect->w : rect->h) / 20;
     int box_w = rect->w - 2 * margin, box_h = rect->h - 2 * margin;
@@ -231,7 +216,7 @@ static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect
             snprintf(c->shown, sizeof c->shown, "%s", text);
         }
     }
-    kzw_draw_textbox(r, rect, c->background, c->tex, c->tex_w, c->tex_h, c->align, margin);
+    kzw_draw_textbox(r, rect, c->k.background, c->tex, c->tex_w, c->tex_h, c->k.align, margin);
     return KZ_OK;
 }
 

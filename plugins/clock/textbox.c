@@ -20,3 +20,19 @@ void kzw_draw_textbox(SDL_Renderer *r, const SDL_Rect *rect, kz_color background
         dst.x = rect->x + (rect->w - tex_w) / 2;
     SDL_RenderCopy(r, tex, NULL, &dst);
 }
+
+int kzw_text_keys_read(kz_host *host, kzw_text_keys *k)
+{
+    const kz_host_api *api = kz_api(host);
+    *k = (kzw_text_keys){.color = {255, 255, 255, 255}, .background = {0, 0, 0, 255},
+                         .margin = -1, .bold = 1, .align = KZ_ALIGN_CENTER};
+    int bad = 0;
+    bad |= api->param_color(host, "color", &k->color);
+    bad |= api->param_color(host, "background", &k->background);
+    bad |= api->param_int(host, "size", 0, 2000, &k->size);
+    bad |= api->param_int(host, "min_size", 0, 2000, &k->min_size);
+    bad |= api->param_int(host, "margin", 0, 2000, &k->margin);
+    bad |= api->param_bool(host, "bold", &k->bold);
+    bad |= api->param_enum(host, "align", "start|center|end", &k->align);
+    return bad;
+}

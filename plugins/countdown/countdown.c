@@ -21,9 +21,7 @@ typedef struct cd_inst {
     kz_host *host; /* borrowed, valid until destroy */
     kzw_countdown cd;
     const char *tmpl[4]; /* borrowed from the host (or static defaults); NULL: no such phase */
-    kz_color color, background;
-    long size, min_size, margin;
-    int bold, align;
+    kzw_text_keys k;     /* color, background, size (0 = fit), min_size, margin, ... */
     double line_spacing;
     /* Prepared state. */
     SDL_Texture *tex; /* owned */
@@ -64,11 +62,6 @@ static int cd_create(kz_host *host, kz_instance **out)
     c->host = host;
     c->cd.end = KZW_CD_NONE;
     c->cd.after_until = KZW_CD_NONE;
-    c->color = (kz_color){255, 255, 255, 255};
-    c->background = (kz_color){0, 0, 0, 255};
-    c->margin = -1;
-    c->bold = 1;
-    c->align = KZ_ALIGN_CENTER;
     c->shown_sec = INT64_MIN;
     bad |= instant_param(host, "target", 1, &c->cd.target);
     bad |= instant_param(host, "end", 0, &c->cd.end);
@@ -108,13 +101,7 @@ static int cd_create(kz_host *host, kz_instance **out)
     } else if (after_until != KZW_CD_NONE) {
         api->param_error(host, "after_until", "has no effect without an after = text");
     }
-    bad |= api->param_color(host, "color", &c->color);
-    bad |= api->param_color(host, "background", &c->background);
-    bad |= api->param_int(host, "size", 0, 2000, &c->size);
-    bad |= api->param_int(host, "min_size", 0, 2000, &c->min_size);
-    bad |= api->param_int(host, "margin", 0, 2000, &c->margin);
-    bad |= api->param_bool(host, "bold", &c->bold);
-    bad |= api->param_enum(host, "align", "start|center|end", &c->align);
+    bad |= kzw_text_keys_read(host, &c->k);
     bad |= api->param_double(host, "line_spacing", 0.8, 4.0, &c->line_spacing);
     if (bad) {
         free(c);
@@ -162,11 +149,11 @@ static SDL_Texture *raster(cd_inst *c, SDL_Renderer *r, const char *text, int px
     memset(&s, 0, sizeof s);
     s.struct_size = sizeof s;
     s.px = px;
-    s.min_px = (int)c->min_size;
-    s.bold = c->bold;
-    s.align = c->align;
+    s.min_px = (int)c->k.min_size;
+    s.bold = c->k.bold;
+    s.align = c->k.align;
     s.box_w = box_w;
-    s.color = c->color;
+    s.color = c->k.color;
     s.line_spacing = c->line_spacing;
     return kz_api(c->host)->text_texture(c->host, r, text, &s, w, h);
 }
@@ -177,7 +164,7 @@ static SDL_Texture *raster(cd_inst *c, SDL_Renderer *r, const char *text, int px
 static SDL_Texture *fit(cd_inst *c, SDL_Renderer *r, const char *text, int box_w, int box_h,
                         int *px_out)
 {
-    int floor_px = c->min_size > 0 ? (int)c->min_size : 12;
+    int floor_px = c->k.min_size > 0 ? (int)c->k.min_size : 12;
     const int probe = 48;
     int w, h;
     SDL_Texture *t = raster(c, r, text, probe, 0, &w, &h); /* unwrapped */
@@ -241,8 +228,8 @@ static SDL_Texture *fit(cd_inst *c, SDL_Renderer *r, const char *text, int box_w
 static SDL_Texture *layout(cd_inst *c, SDL_Renderer *r, int phase, const char *text, int box_w,
                            int box_h)
 {
-    if (c->size > 0)
-        return raster(c, r, text, (int)c->size, box_w, &c->tex_w, &c->tex_h);
+    if (c->k.size > 0)
+        return raster(c, r, text, (int)c->k.size, box_w, &c->tex_w, &c->tex_h);
     if (c->fit_px[phase] > 0) {
         SDL_Texture *t = raster(c, r, text, c->fit_px[phase], box_w, &c->tex_w, &c->tex_h);
         if (!t || (c->tex_w <= box_w && c->tex_h <= box_h))
@@ -260,7 +247,7 @@ static int cd_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, k
     int phase = kzw_countdown_phase(&c->cd, now);
     if (phase == KZW_CD_FINISHED)
         return KZ_FINISHED;
-    int margin = (int)c->margin;
+    int margin = (int)c->k.margin;
     if (margin < 0)
         margin = (rect->w < rect->h ? rect->w : rect->h) / 20;
     int box_w = rect->w - 2 * margin, box_h = rect->h - 2 * margin;
@@ -295,7 +282,7 @@ static int cd_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, k
             snprintf(c->shown, sizeof c->shown, "%s", text);
         }
     }
-    kzw_draw_textbox(r, rect, c->background, c->tex, c->tex_w, c->tex_h, c->align, margin);
+    kzw_draw_textbox(r, rect, c->k.background, c->tex, c->tex_w, c->tex_h, c->k.align, margin);
     return KZ_OK;
 }
 
