@@ -8,19 +8,21 @@
 #   make soak       long runs (tools/soak-*.sh), not part of check
 #   make install    PREFIX=/usr/local DESTDIR=: binary, plugins, fonts, man page, unit, config
 #
-# Everything is discovered: player/*.c is the executable, plugins/<name>/*.c is one plugin,
-# tests/unit/test_*.c is one cmocka executable each, tests/plugins/<name>.c a test plugin.
+# Everything is discovered: player/<room>/*.c is the executable (the rooms are described in
+# player/README.md), lib/*.c the helper library the player and plugins link,
+# plugins/<name>/*.c is one plugin, tests/unit/test_*.c is one cmocka executable each,
+# tests/plugins/<name>.c a test plugin.
 
 BUILD   ?= build
 SAN     ?= 0
 CC      ?= cc
-# libsystemd: sd_notify / watchdog for the systemd unit (player/ops_hooks.c, docs/operations.md)
-# libmosquitto: the fleet client over MQTT (player/fleet.c, docs/fleet.md)
+# libsystemd: sd_notify / watchdog for the systemd unit (player/ops/ops.c, docs/operations.md)
+# libmosquitto: the fleet client over MQTT (player/ops/fleet.c, docs/fleet.md)
 PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
-CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -I$(BUILD) -g -fPIC
+CFLAGS_BASE := $(CFLAGS_WARN) -D_GNU_SOURCE -Iinclude -Iplayer -Ilib -I$(BUILD) -g -fPIC
 ifeq ($(SAN),1)
 CFLAGS_OPT  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
@@ -36,9 +38,11 @@ CFLAGS  += $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -ldl -lm -lpthread
 LDFLAGS += $(LDFLAGS_SAN)
 
-PLAYER_SRC  := $(wildcard player/*.c)
+PLAYER_SRC  := $(wildcard player/*/*.c)
 PLAYER_OBJ  := $(PLAYER_SRC:%.c=$(BUILD)/obj/%.o)
-CORE_OBJ    := $(filter-out $(BUILD)/obj/player/main.o,$(PLAYER_OBJ))
+CORE_OBJ    := $(filter-out $(BUILD)/obj/player/cmd/main.o,$(PLAYER_OBJ))
+LIB_SRC     := $(wildcard lib/*.c)
+LIB_A       := $(BUILD)/lib/libkizuna-helpers.a
 PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/*.c)))
 PLUGIN_NAMES:= $(notdir $(patsubst %/,%,$(PLUGIN_DIRS)))
 PLUGINS     := $(PLUGIN_NAMES:%=$(BUILD)/plugins/%.so)
@@ -65,21 +69,28 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The version is written to a header only when it changes, so only main.o rebuilds.
-$(BUILD)/obj/player/main.o: $(BUILD)/kz_version.h
+$(BUILD)/obj/player/cmd/main.o: $(BUILD)/kz_version.h
 $(BUILD)/kz_version.h: FORCE
 	@mkdir -p $(dir $@)
 	@v='#define KZ_VERSION "$(VERSION)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/kizuna: $(PLAYER_OBJ)
+# lib/: helpers that several plugins and the player share (reading time, wall-clock
+# formatting, the text box). A static archive, so each binary takes only what it calls;
+# docs/plugin-api.md says when code goes here and when it becomes a host service instead.
+$(LIB_A): $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/kizuna: $(PLAYER_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A plugin is every .c in its folder; plugins may add libraries in plugins/<name>/libs.mk
 # (a line "LIBS_<name> := ..."), kept beside the plugin rather than in this file.
 -include $(wildcard plugins/*/libs.mk)
 .SECONDEXPANSION:
-$(BUILD)/plugins/%.so: $$(addprefix $(BUILD)/obj/,$$(subst .c,.o,$$(wildcard plugins/$$*/*.c)))
+$(BUILD)/plugins/%.so: $$(addprefix $(BUILD)/obj/,$$(subst .c,.o,$$(wildcard plugins/$$*/*.c))) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PKG_LIBS) $(LIBS_$*) -lm -lpthread
 
@@ -88,19 +99,20 @@ $(BUILD)/test-plugins/%.so: tests/plugins/%.c | $(DEPS_STAMP)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $< $(PKG_LIBS)
 
 # --- tests -------------------------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) | $(DEPS_STAMP)
+include tests/unit/objs.mk
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ) $$(addprefix $(BUILD)/obj/,$$(subst .c,.o,$$(OBJS_$$*))) $(LIB_A) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(CORE_OBJ) \
-	    $(LDLIBS) $(shell pkg-config --libs cmocka)
+	    $(addprefix $(BUILD)/obj/,$(subst .c,.o,$(OBJS_$*))) $(LIB_A) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-$(BUILD)/tools/imgcmp: tests/golden/imgcmp.c $(CORE_OBJ)
+$(BUILD)/tools/imgcmp: tests/golden/imgcmp.c $(CORE_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIB_A) $(LDLIBS)
 
-# The fleet benchmark's simulated screens (tools/bench-fleet.sh): the real player/fleet.c.
-$(BUILD)/tools/fleet-sim: tools/fleet-sim.c $(CORE_OBJ)
+# The fleet benchmark's simulated screens (tools/bench-fleet.sh): the real player/ops/fleet.c.
+$(BUILD)/tools/fleet-sim: tools/fleet-sim.c $(CORE_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIB_A) $(LDLIBS)
 
 ASAN := build/asan
 SANENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -136,12 +148,12 @@ integration: test-binaries
 # --- fuzzing (clang + libFuzzer) ---------------------------------------------------------
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_PLAYER  := $(filter-out player/main.c,$(PLAYER_SRC))
+FUZZ_PLAYER  := $(filter-out player/cmd/main.c,$(PLAYER_SRC)) $(LIB_SRC)
 FUZZ_SECONDS ?= 300
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_PLAYER) $(wildcard player/*.h) | $(DEPS_STAMP)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_PLAYER) $$(FUZZ_EXTRA_$$*) $(wildcard player/*/*.h lib/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	clang $(CFLAGS_BASE) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	    -o $@ $< $(FUZZ_PLAYER) $(PKG_LIBS) -ldl -lm -lpthread
+	    -o $@ $< $(FUZZ_PLAYER) $(FUZZ_EXTRA_$*) $(PKG_LIBS) -ldl -lm -lpthread
 fuzz-build: $(FUZZ_BINS)
 fuzz-smoke: fuzz-build
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
@@ -194,9 +206,9 @@ install: all
 	@echo "installed under $(DESTDIR)$(PREFIX); configuration in $(DESTDIR)$(SYSCONFDIR)/kizuna"
 
 format:
-	clang-format -i $(PLAYER_SRC) $(wildcard player/*.h plugins/*/*.c include/kizuna/*.h tests/*/*.c)
+	clang-format -i $(PLAYER_SRC) $(LIB_SRC) $(wildcard player/*/*.h lib/*.h plugins/*/*.c include/kizuna/*.h tests/*/*.c)
 
 clean:
-	rm -rf build/obj build/asan build/plugins build/tests build/tools build/fuzz build/kizuna
+	rm -rf build/obj build/asan build/lib build/plugins build/tests build/tools build/fuzz build/kizuna
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -36,6 +36,7 @@ else
     SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
+# several builds may install at once (parallel clones): wait for the dpkg lock, do not fail
+$SUDO apt-get -o DPkg::Lock::Timeout=900 update -q
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing
+$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends $missing

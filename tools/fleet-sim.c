@@ -19,10 +19,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "control.h"
-#include "fleet.h"
-#include "log.h"
-#include "timeutil.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "ops/control.h"
+#include "ops/fleet.h"
 
 static volatile sig_atomic_t stop;
 static void on_sig(int s)

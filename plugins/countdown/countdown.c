@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "kizuna/plugin.h"
-#include "../clock/textbox.h"
 #include "phase.h"
+#include "textbox.h"
 
 #define TEXT_MAX 1024
 

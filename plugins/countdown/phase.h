@@ -4,7 +4,7 @@
 #define KZW_PHASE_H
 #include <stddef.h>
 
-#include "../clock/wallclock.h"
+#include "wallclock.h"
 
 #define KZW_CD_NONE INT64_MIN
 

@@ -28,7 +28,7 @@
 
 #include <kizuna/plugin.h>
 
-#include "reading.h" /* player/reading.h, compiled in by reading_shared.c */
+#include "reading.h" /* lib/reading.h: the helper library every plugin may link */
 #include "text_value.h"
 #include "theme.h"
 

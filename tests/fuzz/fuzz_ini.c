@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "layout.h"
-#include "log.h"
-#include "params.h"
-#include "playlist.h"
-#include "timeutil.h"
+#include "base/log.h"
+#include "base/params.h"
+#include "base/timeutil.h"
+#include "model/config.h"
+#include "model/layout.h"
+#include "model/playlist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

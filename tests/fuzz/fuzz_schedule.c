@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "playlist.h"
-#include "rules.h"
-#include "schedule.h"
-#include "timeutil.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "model/playlist.h"
+#include "model/rules.h"
+#include "model/schedule.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "text.h"
+#include "base/log.h"
+#include "host/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "png.h"
+#include "base/png.h"
 
 int main(int argc, char **argv)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "log.h"
+#include "base/log.h"
 
 static char kz_test_logged[65536];
 

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "params.h"
-#include "playlist.h"
-#include "rules.h"
-#include "schedule.h"
-#include "timeutil.h"
+#include "base/params.h"
+#include "model/playlist.h"
+#include "model/rules.h"
+#include "model/schedule.h"
+#include "base/timeutil.h"
 
 static inline char *sh_trim(char *s)
 {

@@ -8,8 +8,8 @@
 
 #include "kz_test.h"
 
-#include "captions.h"
-#include "playlist.h"
+#include "model/playlist.h"
+#include "screen/captions.h"
 
 #define S KZ_US_PER_S
 #define MS (KZ_US_PER_S / 1000)

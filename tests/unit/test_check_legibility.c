@@ -5,10 +5,10 @@
 
 #include "kz_test.h"
 
-#include "captions.h"
-#include "check_legibility.h"
-#include "config.h"
-#include "legibility.h"
+#include "checks/check_legibility.h"
+#include "checks/legibility.h"
+#include "model/config.h"
+#include "screen/captions.h"
 
 static void test_char_height(void **state)
 {

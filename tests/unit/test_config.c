@@ -1,6 +1,6 @@
 /* player.ini: defaults, every key, and each bad value reported with file:line. */
-#include "config.h"
 #include "kz_test.h"
+#include "model/config.h"
 
 static void test_defaults(void **state)
 {

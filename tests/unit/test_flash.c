@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "flash.h"
+#include "checks/flash.h"
 
 #define GW 32
 #define GH 18

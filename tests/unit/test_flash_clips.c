@@ -14,13 +14,13 @@
 
 #include <cmocka.h>
 
-#include "commands.h"
-#include "flash.h"
-#include "player.h"
+#include "checks/flash.h"
+#include "cmd/commands.h"
+#include "screen/player.h"
 
 #define MEDIA "build/test-media"
 
-int kz_flash_gate(kz_player *p, kz_model *m); /* check_media.c */
+#include "checks/checks.h"
 
 static char media[PATH_MAX];
 

@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "control.h"
-#include "fleet.h"
 #include "kz_test.h"
+#include "model/config.h"
+#include "ops/control.h"
+#include "ops/fleet.h"
 
 static char dir[256];
 

@@ -1,8 +1,8 @@
 /* Layouts: zone geometry in pixels and percent, bad zones reported with file:line, layout
  * chosen by schedule (dates) with priority and a fallback. */
+#include "base/timeutil.h"
 #include "kz_test.h"
-#include "layout.h"
-#include "timeutil.h"
+#include "model/layout.h"
 
 static void test_rect_parsing_and_geometry(void **state)
 {

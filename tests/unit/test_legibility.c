@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "legibility.h"
+#include "checks/legibility.h"
 
 static kz_color rgb(unsigned v)
 {

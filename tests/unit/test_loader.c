@@ -2,8 +2,8 @@
  * object without the entry symbol, each with a one-line reason, and loads the rest. */
 #include <stdlib.h>
 
+#include "host/plugin_host.h"
 #include "kz_test.h"
-#include "plugin_host.h"
 
 static char dir[512];
 

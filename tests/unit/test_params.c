@@ -1,6 +1,6 @@
 /* Value parsers shared by player.ini, playlists and plugins. */
+#include "base/params.h"
 #include "kz_test.h"
-#include "params.h"
 
 static void test_colors(void **state)
 {

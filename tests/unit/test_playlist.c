@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "kz_test.h"
-#include "playlist.h"
+#include "model/playlist.h"
 
 static void test_items_in_file_order(void **state)
 {

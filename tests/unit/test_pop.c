@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/timeutil.h"
 #include "kz_test.h"
-#include "player.h"
-#include "pop.h"
-#include "timeutil.h"
+#include "ops/pop.h"
+#include "screen/player.h"
 
 static char dir[256];
 

@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "control.h"
+#include "base/png.h"
+#include "base/timeutil.h"
 #include "kz_test.h"
-#include "player.h"
-#include "png.h"
-#include "pop.h"
-#include "timeutil.h"
+#include "ops/ops.h"
+#include "ops/pop.h"
+#include "screen/player.h"
 
 static char dir[256];
 
@@ -67,7 +67,7 @@ static uint32_t corner(kz_player *p)
 
 static void frame(kz_player *p, kz_us now)
 {
-    kz_hook_frame(p, now);
+    kz_ops_driver.frame(p, now);
     kz_player_draw(p, now);
 }
 
@@ -89,15 +89,15 @@ static void test_interrupt_at_exact_instant(void **state)
     (void)state;
     char cfg[400];
     snprintf(cfg, sizeof cfg, "%s/player.ini", dir);
-    kz_player_opts o = {.config = cfg, .headless = 1, .has_clock = 1};
+    kz_player_opts o = {.config = cfg, .headless = 1, .has_clock = 1, .ops = &kz_ops_driver};
     kz_player p;
     assert_int_equal(kz_player_open(&p, &o), 0);
     assert_int_equal(kz_player_open_display(&p), 0);
     const kz_us t0 = at("2025-02-03T09:00:00+09:00");
     p.clock.start = t0 + 25 * KZ_US_PER_S; /* frozen: what hook_close reads as now */
     p.clock.speed = 0;
-    kz_hook_open(&p);
-    assert_non_null(p.ops);
+    kz_ops_driver.open(&p);
+    assert_non_null(p.ops_state);
     /* the control socket: owner-only */
     char sock[400];
     snprintf(sock, sizeof sock, "%s/logs/control.sock", dir);
@@ -112,7 +112,7 @@ static void test_interrupt_at_exact_instant(void **state)
     frame(&p, t1 - 1);
     assert_int_equal(corner(&p), 0x00ff00);
     /* the request as the control socket hands it over, in the frame for t1 */
-    kz_hook_frame(&p, t1);
+    kz_ops_driver.frame(&p, t1);
     char req[] = "interrupt\nuntil=+5s\ntext=地震です。\n落ち着いて行動してください";
     kz_buf out = {0};
     kz_ops_command(&p, req, &out);
@@ -131,7 +131,7 @@ static void test_interrupt_at_exact_instant(void **state)
     assert_int_equal(corner(&p), 0x0000ff);
     /* skip at 14.5 s: blue leaves the air, the standby slide shows until 20 s */
     const kz_us ts = t0 + 14500000;
-    kz_hook_frame(&p, ts);
+    kz_ops_driver.frame(&p, ts);
     char skip[] = "skip\n";
     kz_ops_command(&p, skip, &out);
     assert_true(out.s && !strncmp(out.s, "ok\n", 3));
@@ -139,7 +139,7 @@ static void test_interrupt_at_exact_instant(void **state)
     for (kz_us t = ts; t < t0 + 22 * KZ_US_PER_S; t += KZ_US_PER_S / 4)
         frame(&p, t);
     assert_int_equal(corner(&p), 0x00ff00);
-    kz_hook_close(&p);
+    kz_ops_driver.close(&p);
     kz_player_close(&p);
     assert_int_equal(stat(sock, &st), -1); /* removed on the way out */
 
@@ -199,7 +199,7 @@ static void test_failed_item(void **state)
           "[blue]\nplugin = color\ncolor = #0000ff\nduration = 10s\n", f);
     fclose(f);
     snprintf(cfg, sizeof cfg, "%s/player.ini", dir);
-    kz_player_opts o = {.config = cfg, .headless = 1, .has_clock = 1};
+    kz_player_opts o = {.config = cfg, .headless = 1, .has_clock = 1, .ops = &kz_ops_driver};
     kz_player p;
     assert_int_equal(kz_player_open(&p, &o), 0);
     assert_int_equal(kz_player_open_display(&p), 0);
@@ -207,13 +207,13 @@ static void test_failed_item(void **state)
     p.clock.start = t0 + 15 * KZ_US_PER_S;
     p.clock.speed = 0;
     unlink(png); /* gone before it goes on air */
-    kz_hook_open(&p);
+    kz_ops_driver.open(&p);
     kz_capture();
     for (kz_us t = t0; t < t0 + 15 * KZ_US_PER_S; t += KZ_US_PER_S / 2)
         frame(&p, t);
     kz_log_set_sink(NULL, NULL);
     assert_int_equal(corner(&p), 0x0000ff);
-    kz_hook_close(&p);
+    kz_ops_driver.close(&p);
     kz_player_close(&p);
     char path[400];
     snprintf(path, sizeof path, "%s/logs/pop-2025-02-04.tsv", dir);

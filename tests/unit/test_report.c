@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/png.h"
+#include "base/timeutil.h"
+#include "cmd/report.h"
 #include "kz_test.h"
-#include "player.h"
-#include "png.h"
-#include "report.h"
-#include "schedule.h"
-#include "timeutil.h"
+#include "model/schedule.h"
+#include "screen/player.h"
 
 #define T(hms) "2025-02-03T09:" hms "+09:00"
 #define L(id, s, e, secs, pl, item, camp, out)                                               \

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "params.h"
-#include "rules.h"
+#include "base/params.h"
+#include "model/rules.h"
 
 static int D(int y, int m, int d) { return kz_days_from_civil(y, m, d); }
 

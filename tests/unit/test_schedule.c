@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "log.h"
+#include "base/log.h"
 #include "sched_helpers.h"
 
 static kz_model *model(const char *name, const char *text)

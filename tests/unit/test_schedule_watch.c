@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "watch.h"
+#include "screen/watch.h"
 
 static void test_relevant(void **state)
 {

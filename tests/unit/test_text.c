@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "text.h"
+#include "host/text.h"
 
 static int fake_advance(void *ctx, int font, uint32_t cp, int px, int bold)
 {

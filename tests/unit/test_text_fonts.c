@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "playlist.h"
-#include "text.h"
+#include "host/text.h"
+#include "model/playlist.h"
 
 static kz_fonts *fonts;
 

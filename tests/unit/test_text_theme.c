@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../plugins/notice/theme.h"
+#include "theme.h"
 
 static void contrast_formula(void **state)
 {

@@ -1,6 +1,6 @@
 /* Time parsing and local-day arithmetic, including DST zones. */
+#include "base/timeutil.h"
 #include "kz_test.h"
-#include "timeutil.h"
 
 static void test_iso8601(void **state)
 {

@@ -2,9 +2,9 @@
  * the same answer for the same instant however it is reached, failed items dropped. */
 #include <stdlib.h>
 
+#include "base/timeutil.h"
 #include "kz_test.h"
-#include "schedule.h"
-#include "timeutil.h"
+#include "model/schedule.h"
 
 static kz_model model;
 

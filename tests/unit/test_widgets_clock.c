@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../plugins/clock/wallclock.c"
+#include "wallclock.h"
 
 static void use_zone(const char *tz)
 {

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "../../plugins/clock/wallclock.c"
-#include "../../plugins/countdown/phase.c"
+#include "../../plugins/countdown/phase.h"
+#include "wallclock.h"
 
 static kzw_us at(const char *iso)
 {

@@ -5,7 +5,7 @@
 
 #include <cmocka.h>
 
-#include "../../plugins/qr/qrfit.c"
+#include "../../plugins/qr/qrfit.h"
 
 static void test_layout_without_caption(void **state)
 {

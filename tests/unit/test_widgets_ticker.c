@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../plugins/ticker/scroll.c"
+#include "../../plugins/ticker/scroll.h"
 
 #define S INT64_C(1000000)
 

@@ -1,0 +1,147 @@
+#include "base/inifile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+typedef struct reader {
+    const char *data;
+    size_t len, pos;
+    int line;          /* physical line of the piece handed out last */
+    int section_line;  /* line of the last [section] header */
+    const char *rest;  /* rest of an over-long physical line, or NULL */
+    size_t rest_len;
+    kz_ini_handler h;
+    void *user;
+    int flags;
+} reader;
+
+/* Largest n <= max such that cutting s at n splits neither a UTF-8 sequence nor a run of
+ * spaces (inih strips the spaces at both ends of every piece). */
+static size_t safe_cut(const char *s, size_t len, size_t max)
+{
+    size_t n = max < len ? max : len;
+    while (n > 1 && (((unsigned char)s[n] & 0xC0) == 0x80 || s[n] == ' ' || s[n] == '\t' ||
+                     s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return n > 1 ? n : (max < len ? max : len);
+}
+
+static char *read_line(char *str, int num, void *stream)
+{
+    reader *r = stream;
+    size_t room = (size_t)num - 2; /* '\n' and '\0' */
+    if (r->rest) {
+        size_t cap = room - 3, n = safe_cut(r->rest, r->rest_len, cap);
+        str[0] = ' ';
+        str[1] = ' ';
+        str[2] = KZ_INI_JOIN;
+        memcpy(str + 3, r->rest, n);
+        str[3 + n] = '\n';
+        str[4 + n] = '\0';
+        r->rest += n;
+        r->rest_len -= n;
+        if (!r->rest_len)
+            r->rest = NULL;
+        return str;
+    }
+    if (r->pos >= r->len)
+        return NULL;
+    const char *s = r->data + r->pos;
+    const char *nl = memchr(s, '\n', r->len - r->pos);
+    size_t len = nl ? (size_t)(nl - s) : r->len - r->pos;
+    r->pos += len + (nl ? 1 : 0);
+    r->line++;
+    if (len && s[len - 1] == '\r')
+        len--;
+    if (len > room) {
+        const char *t = s;
+        while (t < s + len && (*t == ' ' || *t == '\t'))
+            t++;
+        size_t n = safe_cut(s, len, room);
+        /* An over-long comment is simply cut; anything else continues in pieces. */
+        if (*t != ';' && *t != '#' && *t != '[') {
+            r->rest = s + n;
+            r->rest_len = len - n;
+        }
+        len = n;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '[') {
+            r->section_line = r->line;
+            const char *close = memchr(s + i, ']', len - i);
+            if ((r->flags & KZ_INI_SECTIONS) && close && close - (s + i) < 256) {
+                char name[256];
+                memcpy(name, s + i + 1, (size_t)(close - (s + i) - 1));
+                name[close - (s + i) - 1] = 0;
+                r->h(r->user, name, r->line, NULL, NULL, r->line);
+            }
+        }
+        if (s[i] != ' ' && s[i] != '\t')
+            break;
+    }
+    memcpy(str, s, len);
+    str[len] = '\n';
+    str[len + 1] = '\0';
+    return str;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+    reader *r = user;
+    r->h(r->user, section, r->section_line, name, value, r->line);
+    return 1;
+}
+
+int kz_ini_parse_string_ex(const char *text, size_t len, kz_ini_handler h, void *user,
+                           int flags)
+{
+    reader r = {.data = text, .len = len, .h = h, .user = user, .flags = flags};
+    return ini_parse_stream(read_line, &r, on_key, &r);
+}
+
+int kz_ini_parse_string(const char *text, size_t len, kz_ini_handler h, void *user)
+{
+    return kz_ini_parse_string_ex(text, len, h, user, 0);
+}
+
+int kz_ini_parse_file(const char *path, kz_ini_handler h, void *user)
+{
+    return kz_ini_parse_file_ex(path, h, user, 0);
+}
+
+int kz_ini_parse_file_ex(const char *path, kz_ini_handler h, void *user, int flags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap) {
+            char *n = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
+            if (!n) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = n;
+            cap *= 2;
+        }
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (!buf || err) {
+        free(buf);
+        errno = err ? EIO : ENOMEM;
+        return -1;
+    }
+    int rc = kz_ini_parse_string_ex(buf, len, h, user, flags);
+    free(buf);
+    return rc;
+}

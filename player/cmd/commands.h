@@ -1,0 +1,20 @@
+/* Subcommands. Each lives in player/cmd/<name>.c and is called with argv[0] = its name; main.c
+ * holds the one table of them. */
+#ifndef KZ_COMMANDS_H
+#define KZ_COMMANDS_H
+#include "screen/player.h"
+
+int kz_cmd_run(int argc, char **argv);
+int kz_cmd_render(int argc, char **argv);
+int kz_cmd_check(int argc, char **argv);
+int kz_cmd_play(int argc, char **argv);
+int kz_cmd_bench(int argc, char **argv);
+int kz_cmd_plan(int argc, char **argv);
+int kz_cmd_report(int argc, char **argv);
+int kz_cmd_ctl(int argc, char **argv);
+int kz_cmd_flash(int argc, char **argv);
+
+/* Wire the rooms into a player's options (wiring.c): the flash gate always, the operations
+ * driver when on_air (run, play). */
+void kz_cmd_wire(kz_player_opts *o, int on_air);
+#endif

@@ -1,0 +1,56 @@
+/* Loading plugins (dlopen) and hosting their instances: the host API given to plugins. */
+#ifndef KZ_PLUGIN_HOST_H
+#define KZ_PLUGIN_HOST_H
+#include "host/text.h"
+#include "kizuna/plugin.h"
+#include "model/playlist.h"
+
+typedef struct kz_loaded_plugin {
+    kz_plugin desc;  /* copied from the plugin, zero-extended to this ABI's size */
+    void *dl;        /* dlopen handle */
+    char *path;
+} kz_loaded_plugin;
+
+typedef struct kz_registry {
+    kz_loaded_plugin *p;
+    size_t n;
+} kz_registry;
+
+/* dlopen every *.so in dir (sorted). A plugin that fails to load, was built for another
+ * ABI major, or lacks a required callback is refused with a one-line reason; the rest load.
+ * Returns the number loaded, or -1 when the directory cannot be read. */
+int kz_registry_load_dir(kz_registry *r, const char *dir);
+int kz_registry_load_file(kz_registry *r, const char *path);
+const kz_loaded_plugin *kz_registry_find(const kz_registry *r, const char *name);
+void kz_registry_free(kz_registry *r);
+
+/* What the host shares between all instances. Borrowed pointers, they outlive the model. */
+typedef struct kz_host_env {
+    const kz_registry *registry;
+    kz_fonts *fonts;
+    const char *content_root; /* absolute */
+    const char *timezone;
+} kz_host_env;
+
+/* Create an instance for every item of the model (plugin create(), unknown-key check,
+ * duration). Items that fail are marked unplayable (logged with file:line). deep: also
+ * run the plugin's check() (kizuna check). Returns the number of problems. */
+int kz_host_attach(kz_model *m, const kz_host_env *env, int deep);
+/* Destroy every instance of the model (before kz_model_free). */
+void kz_host_detach(kz_model *m);
+
+/* Per-item operations used by the compositor. */
+int kz_host_prepare(kz_item *it, SDL_Renderer *r);     /* idempotent while prepared */
+int kz_host_render(kz_item *it, SDL_Renderer *r, const SDL_Rect *rect, kz_us slot_start,
+                   kz_us t);
+void kz_host_release(kz_item *it);
+int kz_host_is_prepared(const kz_item *it);
+/* The prepared item's plugin says render() covers its rect with opaque pixels. */
+int kz_host_opaque(const kz_item *it);
+/* The item's natural length from the plugin's duration() (asked once, then kept in
+ * it->natural_duration); 0 when the plugin cannot tell. */
+kz_us kz_host_natural_duration(kz_item *it);
+/* Report every key nobody read (plugin, core and schedule have all parsed by then), with
+ * file:line. The items still play; the keys are ignored. Returns the count. */
+int kz_host_report_unused(kz_model *m);
+#endif

@@ -1,2 +1,0 @@
-/* The countdown draws like the clock: it compiles the clock's textbox helper too. */
-#include "../clock/textbox.c"
