@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "checks/checks.h"
 #include "checks/flash.h"
@@ -62,14 +63,8 @@ static clip_result *cache_add(const char *path, const char *profile)
     clip_result *c = cache_find(path, profile);
     if (c)
         return c;
-    if (cache.n == cache.cap) {
-        size_t cap = cache.cap ? cache.cap * 2 : 32;
-        clip_result *nr = realloc(cache.r, cap * sizeof *nr);
-        if (!nr)
-            return NULL;
-        cache.r = nr;
-        cache.cap = cap;
-    }
+    if (kz_grow(&cache.r, &cache.cap, cache.n + 1, sizeof *cache.r, 32))
+        return NULL;
     c = &cache.r[cache.n];
     memset(c, 0, sizeof *c);
     if (!(c->path = strdup(path)))

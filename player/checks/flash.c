@@ -23,6 +23,7 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 
 const kz_flash_profile kz_flash_profile_default = {
@@ -289,14 +290,8 @@ int kz_flash_push(kz_flash *f, const uint8_t *rgb, int stride, double t)
 {
     if (!f || !rgb || t < f->last_t)
         return -1;
-    if (f->n_frames == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 1024;
-        kz_flash_frame *nf = realloc(f->frames, cap * sizeof *nf);
-        if (!nf)
-            return -1;
-        f->frames = nf;
-        f->cap = cap;
-    }
+    if (kz_grow(&f->frames, &f->cap, f->n_frames + 1, sizeof *f->frames, 1024))
+        return -1;
     int first = f->n_frames == 0;
     float ft = (float)t;
     /* Cells count as concurrent when they changed within the profile's window; a small

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "model/rules.h"
@@ -297,14 +298,8 @@ static int slot_push(kz_slot **v, size_t *n, size_t *cap, const kz_item *it, kz_
         (*v)[*n - 1].end = b;
         return 0;
     }
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        kz_slot *nv = realloc(*v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        *v = nv;
-        *cap = nc;
-    }
+    if (kz_grow(v, cap, *n + 1, sizeof **v, 256))
+        return -1;
     (*v)[*n].item = it;
     (*v)[*n].start = a;
     (*v)[*n].end = b;
