@@ -38,7 +38,7 @@ const kz_flash_profile kz_flash_profile_default = {
     .ext_window = 5.0,
     .ext_seconds = 4.0,
     .concurrent = 0.1,
-    .pair_window = 1.0,
+    .pair_window = 1.0 / 3,
     .pattern_area = 0.25,
     .pattern_pairs = 5,
     .pattern_seconds = 0.5,
@@ -61,7 +61,7 @@ const kz_flash_profile kz_flash_profile_jp = {
     .ext_window = 2.0,
     .ext_seconds = 2.0,
     .concurrent = 0.1,
-    .pair_window = 1.0,
+    .pair_window = 1.0 / 3,
     .pattern_area = 0.25,
     .pattern_pairs = 5,
     .pattern_seconds = 0.5,
@@ -157,6 +157,7 @@ struct kz_flash {
     kz_flash_frame *frames; /* owned until kz_flash_finish moves them out */
     size_t n_frames, cap;
     double last_t;
+    double pattern_moved; /* time a regular pattern last moved or flashed */
 };
 
 static int track_init(track *k, size_t n, double delta, double dark)
@@ -200,6 +201,7 @@ kz_flash *kz_flash_new(const kz_flash_profile *prof, int w, int h)
     f->fh = h;
     f->n = (size_t)w * h;
     f->last_t = -1e30;
+    f->pattern_moved = -1e30;
     f->y = malloc(f->n * sizeof *f->y);
     f->yprev = malloc(f->n * sizeof *f->yprev);
     f->flags = malloc(f->n);
@@ -216,8 +218,8 @@ kz_flash *kz_flash_new(const kz_flash_profile *prof, int w, int h)
 
 int kz_flash_set_field(kz_flash *f, int fw, int fh)
 {
-    if (!f || f->n_frames || fw <= 0 || fh <= 0)
-        return -1;
+    if (!f || f->last_t > -1e29 || fw <= 0 || fh <= 0)
+        return -1; /* frames were pushed already */
     f->fw = fw < f->w ? fw : f->w;
     f->fh = fh < f->h ? fh : f->h;
     return 0;
@@ -550,8 +552,11 @@ int kz_flash_push(kz_flash *f, const uint8_t *rgb, int stride, double t)
     fr->pattern_area = (float)((double)window_max(f, F_PAT, c[6]) / nw);
     if (fr->pattern_area > pr->pattern_area) {
         /* Moving, flashing or reversing stripes change their cells from frame to frame;
-         * static ones only by coding noise (well under 0.01 on average). */
-        fr->pattern = c[6] && moving / (double)c[6] >= 0.01 ? 2 : 1;
+         * static ones only by coding noise (well under 0.01 on average). A slow pattern may
+         * step only every few frames: it counts as moving for pattern_seconds after a step. */
+        if (c[6] && moving / (double)c[6] >= 0.01)
+            f->pattern_moved = t;
+        fr->pattern = t - f->pattern_moved <= pr->pattern_seconds + 1e-6 ? 2 : 1;
     }
     f->last_t = t;
     return 0;
