@@ -232,7 +232,7 @@ static void test_gate(void **state)
     int lines = 0, fail_lines = 0;
     while (fgets(line, sizeof line, f)) {
         lines++;
-        assert_true(!strncmp(line, "kzflash1\t", 9));
+        assert_true(!strncmp(line, "kzflash2\t", 9));
         fail_lines += strstr(line, "flash-3_5hz.mp4") != NULL;
     }
     fclose(f);
