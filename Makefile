@@ -51,7 +51,7 @@ TESTS       := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_PLUGINS:= $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard tests/plugins/*.c))
 TOOLS       := $(BUILD)/tools/imgcmp
 
-.PHONY: integration all deps demo demo-media check unit golden fuzz fuzz-build bench soak clean format install
+.PHONY: rooms integration all deps demo demo-media check unit golden fuzz fuzz-build bench soak clean format install
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -128,7 +128,7 @@ check: deps
 	@rm -f $(KZ_RESULTS)
 	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 test-binaries
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory -k BUILD=$(ASAN) SAN=1 unit golden integration; \
+	@$(MAKE) --no-print-directory -k BUILD=$(ASAN) SAN=1 rooms unit golden integration; \
 	 rc=$$?; $(MAKE) --no-print-directory fuzz-smoke || rc=1; \
 	 awk '{p += $$1; f += $$2} END {printf "check: %d passed, %d failed\n", p, f}' $(KZ_RESULTS); \
 	 exit $$rc
@@ -144,6 +144,12 @@ golden: test-binaries
 
 integration: test-binaries
 	@$(SANENV) KZ_BUILD=$(BUILD) sh tests/integration/run.sh
+
+# The tree's layout (player/README.md): includes go only the allowed way, no weak symbols,
+# no source file included by another.
+rooms:
+	@if python3 tools/check-rooms.py; then echo "1 0" >>$(KZ_RESULTS); \
+	 else echo "0 1" >>$(KZ_RESULTS); exit 1; fi
 
 # --- fuzzing (clang + libFuzzer) ---------------------------------------------------------
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)

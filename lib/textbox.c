@@ -1,5 +1,35 @@
 #include "textbox.h"
 
+#include <string.h>
+
+int kzw_text_box(const kzw_text_keys *k, const SDL_Rect *rect, int *box_w, int *box_h)
+{
+    int margin = (int)k->margin;
+    if (margin < 0)
+        margin = (rect->w < rect->h ? rect->w : rect->h) / 20;
+    *box_w = rect->w - 2 * margin;
+    *box_h = rect->h - 2 * margin;
+    if (*box_w < 1 || *box_h < 1) {
+        margin = 0;
+        *box_w = rect->w;
+        *box_h = rect->h;
+    }
+    return margin;
+}
+
+kz_text_style kzw_text_style(const kzw_text_keys *k, int px)
+{
+    kz_text_style s;
+    memset(&s, 0, sizeof s);
+    s.struct_size = sizeof s;
+    s.px = px;
+    s.min_px = (int)k->min_size;
+    s.bold = k->bold;
+    s.align = k->align;
+    s.color = k->color;
+    return s;
+}
+
 void kzw_draw_textbox(SDL_Renderer *r, const SDL_Rect *rect, kz_color background,
                       SDL_Texture *tex, int tex_w, int tex_h, int align, int margin)
 {

@@ -1,6 +1,6 @@
 /* Drawing shared by the clock and countdown plugins (one line or block of text that changes
  * now and then): the zone's background, then the text texture centred vertically and aligned
- * horizontally inside a margin. Compiled into both plugins (countdown/textbox_shared.c). */
+ * horizontally inside a margin. Part of lib/ (linked by both plugins). */
 #ifndef KZ_PLUGIN_TEXTBOX_H
 #define KZ_PLUGIN_TEXTBOX_H
 #include <kizuna/plugin.h>
@@ -16,6 +16,14 @@ typedef struct kzw_text_keys {
 /* Fill k with the defaults, then read color, background, size, min_size, margin, bold and
  * align. Nonzero when a value was bad (already reported with file:line by the host). */
 int kzw_text_keys_read(kz_host *host, kzw_text_keys *k);
+
+/* The box the text is fitted into: rect minus the margin (the margin key, or 5 % of the
+ * zone's shorter side when it is -1); no margin when the zone is smaller than two of them.
+ * Returns the margin used. */
+int kzw_text_box(const kzw_text_keys *k, const SDL_Rect *rect, int *box_w, int *box_h);
+
+/* The text style of the keys at px (unwrapped; callers set box_w and spacing as they need). */
+kz_text_style kzw_text_style(const kzw_text_keys *k, int px);
 
 /* background.a == 0: no fill. tex may be NULL (nothing to show yet). */
 void kzw_draw_textbox(SDL_Renderer *r, const SDL_Rect *rect, kz_color background,

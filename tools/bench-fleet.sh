@@ -1,6 +1,6 @@
 #!/bin/sh
 # make bench: the fleet under load. One mosquitto broker on a free loopback port, N simulated
-# screens (default 200) in one process, each running the real fleet client (player/fleet.c:
+# screens (default 200) in one process, each running the real fleet client (player/ops/fleet.c:
 # its own libmosquitto network thread, polled once per 60 Hz frame), and an operator that
 # publishes a group interrupt (then a clear) ROUNDS times and times until the last screen's
 # reply arrives. Prints those times, and the CPU time of the broker and of the screens.

@@ -13,6 +13,8 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if len(sys.argv) == 3 and sys.argv[1] == "--root":  # another tree (the script's own test)
+    ROOT = os.path.abspath(sys.argv[2])
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 WEAK = re.compile(r'__attribute__\s*\(\(\s*weak|#\s*pragma\s+weak')
 GENERATED = {"kz_version.h"}  # written into the build directory by the Makefile
@@ -49,6 +51,8 @@ def main():
         problems.append(f"{os.path.relpath(path, ROOT)}:{n}: {why}")
 
     for top in ("player", "plugins", "lib", "include", "tests", "tools"):
+        if not os.path.isdir(os.path.join(ROOT, top)):
+            continue
         for path in sources(top):
             rel = os.path.relpath(path, ROOT).split(os.sep)
             here = os.path.dirname(path)

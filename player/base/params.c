@@ -2,6 +2,7 @@
  * the playlists and the plugin host API. */
 #include "base/params.h"
 
+#include "base/grow.h"
 #include "base/inifile.h"
 
 #include <ctype.h>
@@ -59,14 +60,8 @@ int kz_params_add(kz_params *p, const char *key, const char *value, int line)
         kv->value = v;
         return 0;
     }
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 8;
-        kz_kv *n = realloc(p->kv, cap * sizeof *n);
-        if (!n)
-            return -1;
-        p->kv = n;
-        p->cap = cap;
-    }
+    if (kz_grow(&p->kv, &p->cap, p->n + 1, sizeof *p->kv, 8))
+        return -1;
     kv = &p->kv[p->n];
     kv->key = strdup(key);
     kv->value = strdup(value);

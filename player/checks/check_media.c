@@ -5,8 +5,13 @@
  * item whose clip fails the analysis is not aired unless the item carries
  * flash_override = <written reason>, which is logged every time the model loads.
  *
- * Results are cached in <logs>/flash-cache.tsv keyed by path, size, mtime, profile and the
- * analysis version, so a clip is decoded once, not at every start or reload. */
+ * Both use the same analysis (kz_flash_analyse) with the same options: the item's profile and
+ * the screen geometry of player.ini ([display] screen_height_m and viewing_distance_m: the
+ * area limit over the 10-degree field, else over the whole screen).
+ *
+ * Results are cached in <logs>/flash-cache.tsv keyed by path, size, mtime, profile with the
+ * geometry, and the analysis version, so a clip is decoded once, not at every start or
+ * reload. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "checks/checks.h"
 #include "checks/flash.h"
@@ -21,12 +27,12 @@
 
 #define LOG "flash"
 /* Bump when the analysis changes its answers: cached results of older versions are ignored. */
-#define CACHE_VERSION "kzflash1"
+#define CACHE_VERSION "kzflash2"
 #define CACHE_FILE "flash-cache.tsv"
 
 typedef struct clip_result {
     char *path;          /* absolute, owned */
-    char profile[16];
+    char profile[48];    /* profile name, with "@<height>m/<distance>m" for the 10-degree field */
     long long size, mtime_ns;
     int verdict, max_lum, max_red;
     double max_ext, start, end; /* the worst window */
@@ -62,14 +68,8 @@ static clip_result *cache_add(const char *path, const char *profile)
     clip_result *c = cache_find(path, profile);
     if (c)
         return c;
-    if (cache.n == cache.cap) {
-        size_t cap = cache.cap ? cache.cap * 2 : 32;
-        clip_result *nr = realloc(cache.r, cap * sizeof *nr);
-        if (!nr)
-            return NULL;
-        cache.r = nr;
-        cache.cap = cap;
-    }
+    if (kz_grow(&cache.r, &cache.cap, cache.n + 1, sizeof *cache.r, 32))
+        return NULL;
     c = &cache.r[cache.n];
     memset(c, 0, sizeof *c);
     if (!(c->path = strdup(path)))
@@ -168,21 +168,44 @@ static void cache_save(void)
     cache.dirty = 0;
 }
 
-/* The result for one clip, from the cache or by analysing it. NULL when it cannot be read. */
-static clip_result *clip_result_get(const char *path, const kz_flash_profile *prof)
+/* The analysis options for a player: geometry from player.ini. */
+static kz_flash_opts flash_opts(const kz_player *p, const kz_flash_profile *prof)
 {
+    kz_flash_opts o = {.profile = prof};
+    if (p->cfg.screen_height_m > 0 && p->cfg.viewing_distance_m > 0) {
+        o.screen_height_m = p->cfg.screen_height_m;
+        o.viewing_distance_m = p->cfg.viewing_distance_m;
+    }
+    return o;
+}
+
+/* The cache key of a profile under these options. */
+static void cache_key(const kz_flash_opts *o, char *buf, size_t n)
+{
+    if (o->screen_height_m > 0)
+        snprintf(buf, n, "%s@%.3fm/%.3fm", o->profile->name, o->screen_height_m,
+                 o->viewing_distance_m);
+    else
+        snprintf(buf, n, "%s", o->profile->name);
+}
+
+/* The result for one clip, from the cache or by analysing it. NULL when it cannot be read. */
+static clip_result *clip_result_get(const char *path, const kz_flash_opts *o)
+{
+    char key[48];
+    cache_key(o, key, sizeof key);
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return NULL;
     long long mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-    clip_result *c = cache_find(path, prof->name);
+    clip_result *c = cache_find(path, key);
     if (c && c->size == (long long)st.st_size && c->mtime_ns == mtime && c->verdict >= 0)
         return c;
     kz_log(LOG, KZ_LOG_INFO, "%s: analysing for flashing (once; the result is cached)", path);
     kz_flash_report r;
-    if (kz_flash_analyse_file(path, prof, 0, &r) < 0)
+    if (kz_flash_analyse(path, o, &r) < 0)
         return NULL;
-    if (!(c = cache_add(path, prof->name))) {
+    if (!(c = cache_add(path, key))) {
         kz_flash_report_free(&r);
         return NULL;
     }
@@ -263,7 +286,8 @@ int kz_flash_gate(kz_player *p, kz_model *m)
         if (!it->playable || item_clip(it, p->cfg.content, path, sizeof path) != 0)
             continue; /* the video plugin reports a missing or misplaced clip */
         cache_load(p->cfg.logs); /* only now: no clips, no cache file */
-        clip_result *c = clip_result_get(path, prof);
+        kz_flash_opts o = flash_opts(p, prof);
+        clip_result *c = clip_result_get(path, &o);
         if (!c) {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] file = %s: cannot be analysed for "
                    "flashing; not aired", ps->file, kz_params_line(ps, "file"), ps->section,
@@ -299,7 +323,7 @@ int kz_flash_gate(kz_player *p, kz_model *m)
 
 int kz_check_media(struct kz_player *p)
 {
-    int problems = 0;
+    int problems = 0, said = 0;
     kz_model *m = &p->model;
     for (size_t i = 0; i < m->n_items; i++) {
         kz_item *it = &m->items[i];
@@ -315,8 +339,20 @@ int kz_check_media(struct kz_player *p)
             continue;
         }
         const kz_flash_profile *prof = item_profile(it, cache.gate_ran);
+        kz_flash_opts o = flash_opts(p, prof);
+        if (!said++) {
+            int fw, fh;
+            if (kz_flash_field_cells(o.screen_height_m, o.viewing_distance_m, KZ_FLASH_GRID_W,
+                                     KZ_FLASH_GRID_W * 9 / 16, &fw, &fh))
+                kz_log(LOG, KZ_LOG_INFO, "flash area rule: 25 %% of any 10-degree field (%.2f "
+                       "m high screen seen from %.1f m: %dx%d of 160x90 cells at 16:9)",
+                       o.screen_height_m, o.viewing_distance_m, fw, fh);
+            else
+                kz_log(LOG, KZ_LOG_INFO, "flash area rule: 25 %% of the whole screen (no "
+                       "[display] screen_height_m and viewing_distance_m)");
+        }
         cache_load(p->cfg.logs);
-        clip_result *c = clip_result_get(path, prof);
+        clip_result *c = clip_result_get(path, &o);
         if (!c) {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] file = %s: cannot be decoded for the flash "
                    "analysis", ps->file, kz_params_line(ps, "file"), ps->section, path);

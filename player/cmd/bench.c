@@ -20,10 +20,6 @@
 
 #define LOG "bench"
 
-/* cmd_play.c */
-char *kz_play_playlist(int n, char **files, const char *extra_video_keys);
-int kz_play_config(const char *arg, char *out, size_t n);
-
 int kz_cmd_bench(int argc, char **argv)
 {
     static const struct option opts[] = {

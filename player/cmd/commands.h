@@ -14,6 +14,14 @@ int kz_cmd_report(int argc, char **argv);
 int kz_cmd_ctl(int argc, char **argv);
 int kz_cmd_flash(int argc, char **argv);
 
+/* The in-memory playlist of kizuna play for files (play.c; bench uses it too): one section
+ * per file, the plugin its type calls for, extra keys for videos. malloc'd; NULL on error
+ * (logged). */
+char *kz_play_playlist(int n, char **files, const char *extra_video_keys);
+/* The configuration play and bench use: arg (--config) if given, else a temporary one
+ * written to out (empty when none was needed). 0 or -1. */
+int kz_play_config(const char *arg, char *out, size_t n);
+
 /* Wire the rooms into a player's options (wiring.c): the flash gate always, the operations
  * driver when on_air (run, play). */
 void kz_cmd_wire(kz_player_opts *o, int on_air);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "base/params.h"
 #include "base/textout.h"
@@ -99,14 +100,8 @@ static int build(plan *pl)
         kz_slot s;
         kz_schedule_zone_at(m, z, pl->from, &s);
         while (s.start < pl->to) {
-            if (pl->n == pl->cap) {
-                size_t nc = pl->cap ? pl->cap * 2 : 1024;
-                prow *nr = realloc(pl->rows, nc * sizeof *nr);
-                if (!nr)
-                    return -1;
-                pl->rows = nr;
-                pl->cap = nc;
-            }
+            if (kz_grow(&pl->rows, &pl->cap, pl->n + 1, sizeof *pl->rows, 1024))
+                return -1;
             pl->rows[pl->n++] = (prow){z, s};
             int ci = stat_index(pl, z, campaign_of(m, s.item));
             if (ci < 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "base/params.h"
 #include "base/png.h"
@@ -657,14 +658,8 @@ typedef struct recvec {
 static int collect(const kz_pop_rec *r, void *ud)
 {
     recvec *rv = ud;
-    if (rv->n == rv->cap) {
-        size_t cap = rv->cap ? rv->cap * 2 : 1024;
-        kz_pop_rec *nv = realloc(rv->v, cap * sizeof *nv);
-        if (!nv)
-            return -1;
-        rv->v = nv;
-        rv->cap = cap;
-    }
+    if (kz_grow(&rv->v, &rv->cap, rv->n + 1, sizeof *rv->v, 1024))
+        return -1;
     rv->v[rv->n++] = *r;
     return 0;
 }

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 
 #include <SDL2/SDL_ttf.h>
+
+#include "base/grow.h"
 #include "base/inifile.h"
 #include "base/log.h"
 #include "model/playlist.h"
@@ -193,24 +195,9 @@ typedef struct hline { /* one line between explicit newlines, parsed */
     size_t gn, gcap;
 } hline;
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 static int hl_add(hline *h, uint32_t cp, int group, int pref)
 {
-    if (grow((void **)&h->it, &h->cap, h->n + 1, sizeof(litem)) < 0)
+    if (kz_grow(&h->it, &h->cap, h->n + 1, sizeof(litem), 16) < 0)
         return -1;
     litem *it = &h->it[h->n++];
     memset(it, 0, sizeof *it);
@@ -245,7 +232,7 @@ static int hl_parse(hline *h, const char *s, size_t len)
             const char *end = bar ? memchr(bar + 1, '}', (size_t)(s + len - bar - 1)) : NULL;
             const char *open2 = memchr(s + i + 1, '{', len - i - 1);
             if (bar && end && bar > s + i + 1 && (!open2 || open2 > end)) {
-                if (grow((void **)&h->g, &h->gcap, h->gn + 1, sizeof(rgroup)) < 0)
+                if (kz_grow(&h->g, &h->gcap, h->gn + 1, sizeof(rgroup), 16) < 0)
                     return -1;
                 rgroup *g = &h->g[h->gn];
                 memset(g, 0, sizeof *g);
@@ -267,7 +254,7 @@ static int hl_parse(hline *h, const char *s, size_t len)
                     uint32_t cp = utf8_next(s, re, &ri);
                     if (is_invisible(cp))
                         continue;
-                    if (grow((void **)&h->rcp, &h->rcap, h->rn + 1, sizeof(uint32_t)) < 0)
+                    if (kz_grow(&h->rcp, &h->rcap, h->rn + 1, sizeof(uint32_t), 16) < 0)
                         return -1;
                     h->rcp[h->rn++] = cp;
                 }
@@ -458,7 +445,7 @@ typedef struct lbuild {
 static int emit_glyph(lbuild *b, uint32_t cp, int font, int kind, int x, int w)
 {
     kz_text_layout *l = b->l;
-    if (grow((void **)&l->glyphs, &b->gcap, l->n_glyphs + 1, sizeof(kz_text_glyph)) < 0)
+    if (kz_grow(&l->glyphs, &b->gcap, l->n_glyphs + 1, sizeof(kz_text_glyph), 16) < 0)
         return -1;
     kz_text_glyph *g = &l->glyphs[l->n_glyphs++];
     g->cp = cp, g->font = font, g->kind = kind, g->x = x, g->w = w;
@@ -495,7 +482,7 @@ static int emit_line(lbuild *b, const hline *h, const int *pos, size_t s, size_t
                      int baseline_off, int ruby_top)
 {
     kz_text_layout *l = b->l;
-    if (grow((void **)&l->lines, &b->lcap, l->n_lines + 1, sizeof(kz_text_line)) < 0)
+    if (kz_grow(&l->lines, &b->lcap, l->n_lines + 1, sizeof(kz_text_line), 16) < 0)
         return -1;
     size_t first = l->n_glyphs;
     if (bullet_w > 0 && emit_glyph(b, 0x2022, bullet_font, KZ_GLYPH_BULLET, 0, bullet_w) < 0)

@@ -8,9 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "model/rules.h"
+#include "model/swrr.h"
 
 #define CACHE_DAYS 4
 #define STANDBY_BLOCK_DAYS 32
@@ -256,6 +258,9 @@ typedef struct walk {
     int *cand;           /* zone item indices, ascending within a segment */
     unsigned char *cand_interrupt; /* per segment: the candidates are interrupts */
     int64_t *credit;     /* smooth weighted round robin, per zone item */
+    int64_t *weight;     /* per zone item */
+    int *campaign;       /* per zone item: campaign_id */
+    kz_swrr rr;          /* the candidates of the segment being walked */
 } walk;
 
 static void walk_free(walk *w, int n)
@@ -269,6 +274,9 @@ static void walk_free(walk *w, int n)
     free(w->cand);
     free(w->cand_interrupt);
     free(w->credit);
+    free(w->weight);
+    free(w->campaign);
+    kz_swrr_free(&w->rr);
     memset(w, 0, sizeof *w);
 }
 
@@ -297,14 +305,8 @@ static int slot_push(kz_slot **v, size_t *n, size_t *cap, const kz_item *it, kz_
         (*v)[*n - 1].end = b;
         return 0;
     }
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        kz_slot *nv = realloc(*v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        *v = nv;
-        *cap = nc;
-    }
+    if (kz_grow(v, cap, *n + 1, sizeof **v, 256))
+        return -1;
     (*v)[*n].item = it;
     (*v)[*n].start = a;
     (*v)[*n].end = b;
@@ -359,7 +361,9 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
     w.cand_off = malloc((size_t)w.ncp * sizeof *w.cand_off);
     w.cand_interrupt = calloc((size_t)w.ncp, 1);
     w.credit = calloc((size_t)(z->n ? z->n : 1), sizeof *w.credit);
-    if (!w.cand_off || !w.cand_interrupt || !w.credit)
+    w.weight = calloc((size_t)(z->n ? z->n : 1), sizeof *w.weight);
+    w.campaign = calloc((size_t)(z->n ? z->n : 1), sizeof *w.campaign);
+    if (!w.cand_off || !w.cand_interrupt || !w.credit || !w.weight || !w.campaign)
         goto fail;
     for (int k = 0; k < nseg; k++) {
         kz_us t = w.cps[k];
@@ -402,8 +406,12 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
     w.cand_off[nseg] = total;
 
     /* The walk. */
+    for (int i = 0; i < z->n; i++) {
+        w.weight[i] = s->items[z->items[i]].info.weight;
+        w.campaign[i] = s->items[z->items[i]].campaign_id;
+    }
     kz_us t = ds;
-    int k = 0, prev_campaign = 0;
+    int k = 0, prev_campaign = 0, rr_seg = -1;
     while (t < de) {
         while (w.cps[k + 1] <= t)
             k++;
@@ -414,27 +422,18 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
             t = w.cps[k + 1];
             continue;
         }
-        /* Smooth weighted round robin: every candidate earns its weight, the one with the
-         * most credit airs and pays the sum. When that one would repeat the previous
-         * campaign, the best candidate of another campaign goes instead if it is owed
-         * airtime (credit > 0): the credits keep the shares, the campaigns interleave. */
-        int64_t sum = 0;
-        int pick = -1, alt = -1;
-        for (int j = c0; j < c1; j++) {
-            int i = w.cand[j];
-            const sitem *si = &s->items[z->items[i]];
-            w.credit[i] += si->info.weight;
-            sum += si->info.weight;
-            if (pick < 0 || w.credit[i] > w.credit[pick])
-                pick = i;
-            if ((!prev_campaign || si->campaign_id != prev_campaign) &&
-                (alt < 0 || w.credit[i] > w.credit[alt]))
-                alt = i;
+        /* Smooth weighted round robin (swrr.h): every candidate earns its weight, the one
+         * with the most credit airs and pays the sum. When that one would repeat the previous
+         * campaign, the best candidate of another campaign goes instead if it is owed airtime
+         * (credit > 0): the credits keep the shares, the campaigns interleave. */
+        if (rr_seg != k) {
+            if (rr_seg >= 0)
+                kz_swrr_end(&w.rr);
+            if (kz_swrr_begin(&w.rr, w.cand + c0, c1 - c0, w.credit, w.weight, w.campaign) < 0)
+                goto fail;
+            rr_seg = k;
         }
-        if (prev_campaign && s->items[z->items[pick]].campaign_id == prev_campaign && alt >= 0 &&
-            w.credit[alt] > 0)
-            pick = alt;
-        w.credit[pick] -= sum;
+        int pick = kz_swrr_pick(&w.rr, prev_campaign);
         const sitem *si = &s->items[z->items[pick]];
         prev_campaign = si->campaign_id;
 

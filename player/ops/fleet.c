@@ -13,6 +13,7 @@
 
 #include <mosquitto.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "base/params.h"
 #include "base/timeutil.h"
@@ -113,14 +114,8 @@ static int write_all(int fd, const char *b, size_t n)
 
 static int spool_push(kz_spool *s, off_t off, int len)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        kz_spool_entry *ne = realloc(s->e, cap * sizeof *ne);
-        if (!ne)
-            return -1;
-        s->e = ne;
-        s->cap = cap;
-    }
+    if (kz_grow(&s->e, &s->cap, s->n + 1, sizeof *s->e, 256))
+        return -1;
     s->e[s->n++] = (kz_spool_entry){.off = off, .len = len};
     s->n_pending++;
     s->pending_bytes += len;

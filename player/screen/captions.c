@@ -15,6 +15,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
+#include "base/grow.h"
 #include "base/log.h"
 #include "base/params.h"
 #include "base/timeutil.h"
@@ -198,14 +199,8 @@ void kz_cues_free(kz_cue_list *l)
 
 static int add_cue(kz_cue_list *l, size_t *cap, kz_us start, kz_us end, const char *text)
 {
-    if (l->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        kz_cue *nq = realloc(l->cues, nc * sizeof *nq);
-        if (!nq)
-            return -1;
-        l->cues = nq;
-        *cap = nc;
-    }
+    if (kz_grow(&l->cues, cap, l->n + 1, sizeof *l->cues, 64))
+        return -1;
     char *t = strdup(text);
     if (!t)
         return -1;

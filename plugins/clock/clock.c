@@ -101,23 +101,10 @@ static void clock_destroy(kz_instance **inst)
     *inst = NULL;
 }
 
-static kz_text_style text_style(const clock_inst *c, int px)
-{
-    kz_text_style s;
-    memset(&s, 0, sizeof s);
-    s.struct_size = sizeof s;
-    s.px = px;
-    s.min_px = (int)c->k.min_size;
-    s.bold = c->k.bold;
-    s.align = c->k.align;
-    s.color = c->k.color;
-    return s;
-}
-
 /* Measure utf8 at px (rasterises once; the clock does this only when the zone changes). */
 static int measure(clock_inst *c, SDL_Renderer *r, const char *utf8, int px, int *w, int *h)
 {
-    kz_text_style s = text_style(c, px);
+    kz_text_style s = kzw_text_style(&c->k, px);
     SDL_Texture *t = kz_api(c->host)->text_texture(c->host, r, utf8, &s, w, h);
     if (!t)
         return -1;
@@ -178,15 +165,8 @@ static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect
     const kz_host_api *api = kz_api(c->host);
     kz_us now = api->item_start(c->host) + t;
     int64_t sec = now / KZ_US_PER_S - (now % KZ_US_PER_S < 0);
-    int margin = (int)c->k.margin;
-    if (margin < 0)
-        margin = (rect->w < rect->h ? rect->w : rect->h) / 20;
-    int box_w = rect->w - 2 * margin, box_h = rect->h - 2 * margin;
-    if (box_w < 1 || box_h < 1) {
-        margin = 0;
-        box_w = rect->w;
-        box_h = rect->h;
-    }
+    int box_w, box_h;
+    int margin = kzw_text_box(&c->k, rect, &box_w, &box_h);
     int resized = rect->w != c->fit_w || rect->h != c->fit_h;
     if (sec != c->shown_sec || resized) {
         struct tm tm;
@@ -202,7 +182,7 @@ static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect
             c->fit_w = rect->w, c->fit_h = rect->h, c->fit_px = px;
         }
         if (resized || strcmp(text, c->shown) != 0) {
-            kz_text_style s = text_style(c, c->fit_px);
+            kz_text_style s = kzw_text_style(&c->k, c->fit_px);
             SDL_Texture *nt = NULL;
             if (text[0]) {
                 nt = api->text_texture(c->host, r, text, &s, &c->tex_w, &c->tex_h);

@@ -145,15 +145,8 @@ static void cd_destroy(kz_instance **inst)
 static SDL_Texture *raster(cd_inst *c, SDL_Renderer *r, const char *text, int px, int box_w,
                            int *w, int *h)
 {
-    kz_text_style s;
-    memset(&s, 0, sizeof s);
-    s.struct_size = sizeof s;
-    s.px = px;
-    s.min_px = (int)c->k.min_size;
-    s.bold = c->k.bold;
-    s.align = c->k.align;
+    kz_text_style s = kzw_text_style(&c->k, px);
     s.box_w = box_w;
-    s.color = c->k.color;
     s.line_spacing = c->line_spacing;
     return kz_api(c->host)->text_texture(c->host, r, text, &s, w, h);
 }
@@ -247,15 +240,8 @@ static int cd_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, k
     int phase = kzw_countdown_phase(&c->cd, now);
     if (phase == KZW_CD_FINISHED)
         return KZ_FINISHED;
-    int margin = (int)c->k.margin;
-    if (margin < 0)
-        margin = (rect->w < rect->h ? rect->w : rect->h) / 20;
-    int box_w = rect->w - 2 * margin, box_h = rect->h - 2 * margin;
-    if (box_w < 1 || box_h < 1) {
-        margin = 0;
-        box_w = rect->w;
-        box_h = rect->h;
-    }
+    int box_w, box_h;
+    int margin = kzw_text_box(&c->k, rect, &box_w, &box_h);
     int64_t sec = now / KZ_US_PER_S - (now % KZ_US_PER_S < 0);
     int resized = rect->w != c->shown_w || rect->h != c->shown_h;
     if (sec != c->shown_sec || resized) {

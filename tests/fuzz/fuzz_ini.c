@@ -11,6 +11,7 @@
 #include "model/config.h"
 #include "model/layout.h"
 #include "model/playlist.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,13 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         kz_tz_set("Europe/Berlin");
         once = 1;
     }
-    if (size < 1 || size > 65536)
-        return 0;
-    char *text = malloc(size);
+    char *text = kz_fuzz_text(data, size, 1, 65536);
     if (!text)
         return 0;
-    memcpy(text, data + 1, size - 1);
-    text[size - 1] = 0;
     switch (data[0] % 4) {
     case 0: {
         kz_config c;

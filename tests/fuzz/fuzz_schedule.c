@@ -10,6 +10,7 @@
 #include "model/playlist.h"
 #include "model/rules.h"
 #include "model/schedule.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,13 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         kz_tz_set("Europe/Berlin");
         once = 1;
     }
-    if (size > 16384)
-        return 0;
-    char *text = malloc(size + 1);
+    char *text = kz_fuzz_text(data, size, 0, 16384);
     if (!text)
         return 0;
-    memcpy(text, data, size);
-    text[size] = 0;
     kz_model m = {0};
     kz_model_add_string(&m, text, "fuzz.ini");
     for (size_t i = 0; i < m.n_items; i++) {

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "host/text.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,13 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         kz_log_set_level(-1);
         once = 1;
     }
-    if (size < 1 || size > 16384)
-        return 0;
-    char *text = malloc(size);
+    char *text = kz_fuzz_text(data, size, 1, 16384);
     if (!text)
         return 0;
-    memcpy(text, data + 1, size - 1);
-    text[size - 1] = 0;
     int box_w = (data[0] & 0x0F) * 20; /* 0 (no wrapping) .. 300 */
     int px = 4 + (data[0] >> 4) * 3;
     kz_text_measure m = {NULL, NULL, advance};

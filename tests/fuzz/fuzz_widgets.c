@@ -8,6 +8,7 @@
 
 #include "../../plugins/countdown/phase.h"
 #include "wallclock.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,13 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tzset();
         once = 1;
     }
-    if (size < 1 || size > 4096)
-        return 0;
-    char *text = malloc(size);
+    char *text = kz_fuzz_text(data, size, 1, 4096);
     if (!text)
         return 0;
-    memcpy(text, data + 1, size - 1);
-    text[size - 1] = 0;
     char out[64];
     size_t cap = 1 + data[0] % sizeof out; /* small buffers exercise the truncation */
     kzw_us t = 0;

@@ -3,21 +3,10 @@
 # keeps the last good playlists on air and logs file:line; a half-written file is not loaded
 # until it is closed; good edits are picked up at the next item boundary, interrupts at once.
 set -eu
-KZ=${KZ_BUILD:-build}/kizuna
-export KIZUNA_PLUGINS=${KZ_BUILD:-build}/plugins SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy} SDL_RENDER_DRIVER=software
+. tests/integration/lib.sh
 tmp=$(mktemp -d); pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/pl"
-cat >"$tmp/pl/player.ini" <<INI
-[display]
-size = 160x90
-fullscreen = no
-[paths]
-plugins = $PWD/$KIZUNA_PLUGINS
-playlists = .
-content = .
-fonts = $PWD/fonts/fonts.ini
-INI
+kz_player_ini "$tmp/pl" 160x90
 printf '[a]\nplugin = color\ncolor = #0050a0\nduration = 1\n' >"$tmp/pl/a.ini"
 
 # wait_for PATTERN FILE SECONDS

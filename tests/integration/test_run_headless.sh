@@ -3,20 +3,9 @@
 # (rotation from local midnight), broken entries are reported with file:line while the rest
 # plays, SIGHUP reloads, SIGTERM exits cleanly.
 set -eu
-KZ=${KZ_BUILD:-build}/kizuna
-export KIZUNA_PLUGINS=${KZ_BUILD:-build}/plugins SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy} SDL_RENDER_DRIVER=software
+. tests/integration/lib.sh
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/pl"
-cat >"$tmp/pl/player.ini" <<INI
-[display]
-size = 320x180
-fullscreen = no
-[paths]
-plugins = $PWD/$KIZUNA_PLUGINS
-playlists = .
-content = .
-fonts = $PWD/fonts/fonts.ini
-INI
+kz_player_ini "$tmp/pl" 320x180
 cat >"$tmp/pl/loop.ini" <<INI
 [red]
 plugin = color

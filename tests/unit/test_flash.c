@@ -180,8 +180,10 @@ static void test_area(void **state)
     kz_flash_report_free(&r);
 }
 
-/* Two 15 % patches that change one frame apart add up (concurrent); half a period apart
- * (one rises while the other falls) they do not. */
+/* Two 15 % patches that change one frame apart add up (concurrent). Flashing in opposite phase
+ * (one rises while the other falls) adds up too: WCAG 2.x counts the combined area of
+ * concurrent flashes, so 20 % + 20 % in counter-phase (40 % changing at once) fails like one
+ * 40 % patch, while 10 % + 10 % (20 %) passes. */
 static void test_concurrent_area(void **state)
 {
     (void)state;
@@ -194,8 +196,55 @@ static void test_concurrent_area(void **state)
     assert_int_equal(r.verdict, KZ_FLASH_FAIL);
     kz_flash_report_free(&r);
 
+    /* 5 Hz is a period of 6 frames: 3 frames later is the opposite phase. */
+    c.area_cells = c.lag_cells = CELLS * 20 / 100;
     c.lag_frames = 3;
     run(&c, DEF, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_FAIL);
+    assert_int_equal(r.max_lum, 10);
+    /* Each patch alone stays under the limit; only the combined area reaches it. */
+    for (size_t i = 0; i < r.n_frames; i++) {
+        assert_true(r.frames[i].lum_up < 0.25f && r.frames[i].lum_down < 0.25f);
+        if (r.frames[i].lum_tr)
+            assert_true(r.frames[i].lum_area >= 0.39f);
+    }
+    kz_flash_report_free(&r);
+
+    c.area_cells = c.lag_cells = CELLS * 10 / 100;
+    run(&c, DEF, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
+    assert_int_equal(r.lum_transitions, 0);
+    kz_flash_report_free(&r);
+
+    /* One 20 % patch alone still passes (the area rule itself is unchanged). */
+    c.area_cells = CELLS * 20 / 100;
+    c.lag_cells = 0;
+    run(&c, DEF, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
+    kz_flash_report_free(&r);
+}
+
+/* A bright bar sweeping across a dark screen is motion, not flashing: the cells it reaches
+ * change for the first time in a second (no pair), so its leading and trailing edges do not add
+ * up to a flash. */
+static void test_motion_is_not_opposite_phase(void **state)
+{
+    (void)state;
+    kz_flash *f = kz_flash_new(DEF, GW, GH);
+    uint8_t rgb[CELLS * 3];
+    for (int i = 0; i < 90; i++) {
+        /* 6 columns wide, 1 column a frame: within the 0.1 s concurrency window 4 columns
+         * (12.5 %) have risen and 4 have fallen; adding both would reach 25 %. */
+        int left = i % (GW + 6) - 6;
+        for (int k = 0; k < CELLS; k++) {
+            int x = k % GW;
+            memset(rgb + 3 * k, x >= left && x < left + 6 ? 255 : 0, 3);
+        }
+        assert_int_equal(kz_flash_push(f, rgb, GW * 3, i / FPS), 0);
+    }
+    kz_flash_report r;
+    assert_int_equal(kz_flash_finish(f, &r), 0);
+    kz_flash_free(&f);
     assert_int_equal(r.verdict, KZ_FLASH_PASS);
     assert_int_equal(r.lum_transitions, 0);
     kz_flash_report_free(&r);
@@ -301,6 +350,215 @@ static void test_extended(void **state)
     c = full(2, 3);
     run(&c, JP, &r);
     assert_int_equal(r.verdict, KZ_FLASH_FAIL);
+    kz_flash_report_free(&r);
+}
+
+/* Frames from a function of (frame, cell) on a w x h grid; the report in *r. */
+typedef void (*painter)(int frame, int x, int y, uint8_t *rgb);
+
+static void paint(const kz_flash_profile *prof, int w, int h, int fw, int fh, int frames,
+                  painter p, kz_flash_report *r)
+{
+    kz_flash *f = kz_flash_new(prof, w, h);
+    assert_non_null(f);
+    if (fw)
+        assert_int_equal(kz_flash_set_field(f, fw, fh), 0);
+    uint8_t *rgb = malloc((size_t)w * h * 3);
+    assert_non_null(rgb);
+    for (int i = 0; i < frames; i++) {
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                p(i, x, y, rgb + 3 * ((size_t)y * w + x));
+        assert_int_equal(kz_flash_push(f, rgb, w * 3, i / FPS), 0);
+    }
+    free(rgb);
+    assert_int_equal(kz_flash_finish(f, r), 0);
+    assert_int_equal(kz_flash_set_field(f, 4, 4), -1); /* too late */
+    kz_flash_free(&f);
+}
+
+/* 2 Hz square waves (4 transitions a second, near the limit): luminance black/white for the
+ * first 2.8 s, then saturated red against grey 127 (the same luminance) for 2.8 s. */
+static void lum_then_red(int frame, int x, int y, uint8_t *rgb)
+{
+    (void)x;
+    (void)y;
+    int on = frame % 15 < 8;
+    if (frame < 84)
+        memset(rgb, on ? 255 : 0, 3);
+    else if (on)
+        memcpy(rgb, (uint8_t[3]){255, 0, 0}, 3);
+    else
+        memset(rgb, 127, 3);
+}
+
+static void red_only(int frame, int x, int y, uint8_t *rgb)
+{
+    lum_then_red(frame + 84, x, y, rgb);
+}
+
+/* Extended failure, two budgets (docs/accessibility.md): 2.8 s of near-limit luminance
+ * flashing then 2.8 s of near-limit red flashing warns, although the two together hold more
+ * than 4 s of some 5 s; 6 s of near-limit red flashing alone fails. */
+static void test_extended_budgets(void **state)
+{
+    (void)state;
+    kz_flash_report r;
+    paint(DEF, GW, GH, 0, 0, 168, lum_then_red, &r);
+    /* 4 a second, 5 where the switch from black to grey adds a luminance change. */
+    assert_true(r.max_lum >= 4 && r.max_lum <= 5);
+    assert_int_equal(r.max_red, 4);
+    assert_int_equal(r.verdict, KZ_FLASH_WARN);
+    assert_true(r.max_lum_extended < 4.0 && r.max_red_extended < 4.0);
+    /* One pooled budget would have failed it: somewhere the two sums within one 5 s window
+     * reach 4 s together. */
+    double pooled = 0;
+    for (size_t i = 0; i < r.n_frames; i++) {
+        double s = r.frames[i].lum_near + r.frames[i].red_near;
+        pooled = s > pooled ? s : pooled;
+        assert_int_equal(r.frames[i].extended, 0);
+    }
+    assert_true(pooled >= 4.0);
+    kz_flash_report_free(&r);
+
+    paint(DEF, GW, GH, 0, 0, 180, red_only, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_FAIL);
+    assert_int_equal(r.lum_transitions, 0);
+    assert_true(r.max_red_extended >= 4.0);
+    assert_true(strstr(r.reason, "extended") != NULL);
+    int ext = 0;
+    for (size_t i = 0; i < r.n_frames; i++) {
+        ext += r.frames[i].red_extended;
+        assert_int_equal(r.frames[i].lum_extended, 0);
+    }
+    assert_true(ext > 0);
+    kz_flash_report_free(&r);
+}
+
+/* The 10-degree field: a 16 x 12-cell box flashing at 5 Hz on a 160 x 90 grid is 1.3 % of the
+ * screen (passes the whole-screen rule) but fills all of the field of a 3 m high screen seen
+ * from 3 m (16 x 12 cells): fails. */
+static void small_box(int frame, int x, int y, uint8_t *rgb)
+{
+    int in = x >= 100 && x < 116 && y >= 20 && y < 32;
+    memset(rgb, in && frame % 6 < 3 ? 255 : 0, 3);
+}
+
+static void test_field(void **state)
+{
+    (void)state;
+    int fw, fh;
+    assert_int_equal(kz_flash_field_cells(3.0, 3.0, 160, 90, &fw, &fh), 1);
+    assert_int_equal(fw, 16); /* 2 * 3 m * tan 5 deg = 0.525 m over 3 m / 90 cells */
+    assert_int_equal(fh, 12); /* 2 * 3 m * tan 3.75 deg = 0.393 m */
+    assert_int_equal(kz_flash_field_cells(0.68, 3.0, 160, 90, &fw, &fh), 1);
+    assert_int_equal(fw, 69);
+    assert_int_equal(fh, 52);
+    assert_int_equal(kz_flash_field_cells(0.3, 10.0, 160, 90, &fw, &fh), 1);
+    assert_int_equal(fw, 160); /* the field is larger than the screen: the whole screen */
+    assert_int_equal(fh, 90);
+    assert_int_equal(kz_flash_field_cells(0, 3.0, 160, 90, &fw, &fh), 0);
+    assert_int_equal(fw, 160);
+    assert_int_equal(fh, 90);
+
+    kz_flash_report r;
+    paint(DEF, 160, 90, 0, 0, 60, small_box, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
+    assert_int_equal(r.lum_transitions, 0);
+    assert_string_equal(r.area_rule, "whole screen");
+    kz_flash_report_free(&r);
+
+    paint(DEF, 160, 90, 16, 12, 60, small_box, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_FAIL);
+    assert_int_equal(r.max_lum, 10);
+    assert_int_equal(r.field_w, 16);
+    assert_int_equal(r.field_h, 12);
+    assert_string_equal(r.area_rule, "10-degree field");
+    float most = 0;
+    for (size_t i = 0; i < r.n_frames; i++)
+        most = r.frames[i].lum_area > most ? r.frames[i].lum_area : most;
+    assert_float_equal(most, 1.0, 1e-6); /* the window that holds the box is all box */
+    kz_flash_report_free(&r);
+
+    /* Half the box in a field twice as wide: 50 % of it... still over 25 %. A field four
+     * times the box in each direction: 1/16 of it flashes, passes. */
+    paint(DEF, 160, 90, 64, 48, 60, small_box, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
+    kz_flash_report_free(&r);
+}
+
+/* Regular patterns on a 160 x 90 grid: 10 pairs of 8-cell stripes. */
+static int pattern_kind;
+static void stripes(int frame, int x, int y, uint8_t *rgb)
+{
+    int v = 0;
+    switch (pattern_kind) {
+    case 0: v = x % 16 < 8 ? 255 : 0; break;                          /* static, vertical */
+    case 1: v = (x + frame / 3) % 16 < 8 ? 255 : 0; break;            /* moving sideways */
+    case 2: v = x % 16 < 8 ? 120 : 100; break;                        /* low contrast */
+    case 3: v = (x / 8 + y / 8) % 2 ? 255 : 0; break;                 /* checkerboard */
+    case 4: v = (x + y) % 16 < 8 ? 255 : 0; break;                    /* diagonal */
+    case 5: v = x < 48 && x % 16 < 8 ? 255 : 0; break;                /* 3 pairs only */
+    default: v = y % 18 < 9 ? 255 : 0; break;                         /* 5 pairs: not more */
+    }
+    memset(rgb, v, 3);
+}
+
+static void test_patterns(void **state)
+{
+    (void)state;
+    kz_flash_report r;
+    pattern_kind = 0;
+    paint(DEF, 160, 90, 0, 0, 45, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_WARN);
+    assert_int_equal(r.lum_transitions, 0);
+    assert_int_equal(r.pattern_frames, 45);
+    assert_true(r.max_pattern_area > 0.9);
+    assert_int_equal(r.frames[10].pattern, 1);
+    assert_true(r.frames[10].pattern_pairs >= 10);
+    assert_true(strstr(r.reason, "static") != NULL);
+    assert_true(r.windows[0].start < 0.01 && r.windows[0].end > 1.4);
+    kz_flash_report_free(&r);
+
+    pattern_kind = 1;
+    paint(DEF, 160, 90, 0, 0, 45, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_FAIL);
+    assert_true(r.max_lum < 4); /* slow: no flashing verdict, the pattern rule fails it */
+    assert_true(strstr(r.reason, "moving") != NULL);
+    kz_flash_report_free(&r);
+
+    pattern_kind = 2;
+    paint(DEF, 160, 90, 0, 0, 45, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
+    assert_int_equal(r.pattern_frames, 0);
+    kz_flash_report_free(&r);
+
+    pattern_kind = 3;
+    paint(DEF, 160, 90, 0, 0, 45, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_WARN);
+    assert_true(r.pattern_frames > 0);
+    kz_flash_report_free(&r);
+
+    pattern_kind = 4;
+    paint(DEF, 160, 90, 0, 0, 45, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_WARN);
+    kz_flash_report_free(&r);
+
+    /* 3 pairs, or exactly 5 pairs across the height: not "more than five". */
+    pattern_kind = 5;
+    paint(DEF, 160, 90, 0, 0, 45, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
+    kz_flash_report_free(&r);
+    pattern_kind = 6;
+    paint(DEF, 160, 90, 0, 0, 45, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
+    assert_int_equal(r.frames[0].pattern_pairs, 5);
+    kz_flash_report_free(&r);
+
+    /* Shown for less than half a second: not reported. */
+    pattern_kind = 0;
+    paint(DEF, 160, 90, 0, 0, 12, stripes, &r);
+    assert_int_equal(r.verdict, KZ_FLASH_PASS);
     kz_flash_report_free(&r);
 }
 
@@ -459,6 +717,10 @@ int main(void)
         cmocka_unit_test(test_window_times),
         cmocka_unit_test(test_area),
         cmocka_unit_test(test_concurrent_area),
+        cmocka_unit_test(test_motion_is_not_opposite_phase),
+        cmocka_unit_test(test_extended_budgets),
+        cmocka_unit_test(test_field),
+        cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_luminance_thresholds),
         cmocka_unit_test(test_red),
         cmocka_unit_test(test_extended),
