@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define KZ_ABI_MAJOR 1
-#define KZ_ABI_MINOR 0
+#define KZ_ABI_MINOR 1
 #define KZ_ABI_VERSION ((uint32_t)((KZ_ABI_MAJOR << 16) | KZ_ABI_MINOR))
 #define KZ_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 
@@ -198,7 +198,20 @@ typedef struct kz_plugin {
      * NULL when it may leave pixels untouched or translucent. Asked every frame: keep it
      * cheap and free of side effects. */
     int (*opaque)(kz_instance *inst);
+
+    /* Optional (appended in minor 1). The item-relative instant until which the picture
+     * render() draws stays exactly what it draws at t: render(t') == render(t) for every
+     * t <= t' < next_change(t). Return t (or less) when the picture may change with every
+     * frame (a ticker), KZ_CHANGE_NEVER when it never changes while on air (an image).
+     * Derived from t and the item's parameters and media, never from a clock: the host
+     * skips drawing, or composing the frame at all, until the instant has passed. NULL
+     * (older plugins) reads as "changes every frame". Called after render() on the main
+     * thread; keep it cheap and free of side effects. */
+    kz_us (*next_change)(kz_instance *inst, kz_us t);
 } kz_plugin;
+
+/* next_change(): the picture never changes while the item is on air. */
+#define KZ_CHANGE_NEVER INT64_MAX
 
 typedef const kz_plugin *(*kz_plugin_entry_fn)(void);
 

@@ -47,7 +47,8 @@ int main(int argc, char **argv)
         {"run", kz_cmd_run,
          "run    [--config F] [--clock TIME] [--speed N] [--exit-after S] [--size WxH] "
          "[--windowed] [--display N] [--aired F]"},
-        {"render", kz_cmd_render, "render [--config F] --at TIME --out F.png [--size WxH]"},
+        {"render", kz_cmd_render,
+         "render [--config F] --at TIME --out F.png [--size WxH] [--warm TIME,...]"},
         {"check", kz_cmd_check, "check  [--config F] [--format text|json]"},
         {"play", kz_cmd_play, "play   FILE... [--size WxH] [--loop] [--stats]"},
         {"bench", kz_cmd_bench, "bench  --untimed FILE [--size WxH]"},

@@ -531,6 +531,15 @@ int kz_host_opaque(const kz_item *it)
     return h && h->prepared && h->plugin->desc.opaque && h->plugin->desc.opaque(h->inst);
 }
 
+kz_us kz_host_next_change(const kz_item *it, kz_us t)
+{
+    const kz_host *h = it->host;
+    if (!h || !h->prepared || !h->plugin->desc.next_change)
+        return t; /* an older plugin: changes every frame */
+    kz_us n = h->plugin->desc.next_change(h->inst, t);
+    return n > t ? n : t;
+}
+
 int kz_host_is_prepared(const kz_item *it)
 {
     const kz_host *h = it->host;

@@ -47,6 +47,10 @@ void kz_host_release(kz_item *it);
 int kz_host_is_prepared(const kz_item *it);
 /* The prepared item's plugin says render() covers its rect with opaque pixels. */
 int kz_host_opaque(const kz_item *it);
+/* Until which item-relative instant the prepared item's picture stays what it is at t (the
+ * plugin's next_change); t when it may change every frame or the plugin does not say,
+ * KZ_CHANGE_NEVER when it never changes. Never less than t. */
+kz_us kz_host_next_change(const kz_item *it, kz_us t);
 /* The item's natural length from the plugin's duration() (asked once, then kept in
  * it->natural_duration); 0 when the plugin cannot tell. */
 kz_us kz_host_natural_duration(kz_item *it);

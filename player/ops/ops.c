@@ -610,12 +610,15 @@ static void ops_frame(kz_player *p, kz_us now)
     o->now = now;
     /* More than two frame intervals between frames: at least one was dropped. The interval
      * is the mean over the first 120 frames (the display's rate); 60 Hz until then. */
+    /* Only between two turns that both composed a frame of a picture that changes with
+     * every frame: a still picture lets the loop sleep on purpose (up to 100 ms). */
     if (o->last_frame_mono) {
         kz_us d = mono - o->last_frame_mono;
         if (++o->frames_seen == 120)
             o->refresh = (mono - o->first_frame_mono) / 120;
         kz_us refresh = o->refresh ? o->refresh : KZ_US_PER_S / 60;
-        if (d > 2 * refresh + refresh / 4)
+        int moving = !p->idle && p->drawn.valid && p->drawn.until - p->drawn.at <= refresh;
+        if (moving && d > 2 * refresh + refresh / 4)
             o->late_frames++;
     } else {
         o->first_frame_mono = mono;

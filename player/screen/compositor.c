@@ -114,6 +114,7 @@ static void zone_release(kz_zone_state *z)
 
 void kz_compositor_reset(kz_player *p)
 {
+    p->drawn.valid = 0; /* the zones are gone: the next frame is drawn in full */
     for (int i = 0; i < p->n_zones; i++)
         zone_release(&p->zones[i]);
     p->n_zones = 0;
@@ -278,13 +279,30 @@ static int previous_slot(kz_player *p, const kz_zone_state *z, const kz_slot *s,
     return prev->item && prev->item != s->item;
 }
 
+/* Until when the item drawn at now in slot s keeps its picture: the plugin's next_change
+ * (item-relative, from t alone), never past the slot's end. Captions are redrawn with every
+ * frame (they sit mostly over video, which changes with every frame anyway). */
+static kz_us item_until(const kz_item *it, const kz_slot *s, kz_us now, int rc)
+{
+    if (rc == KZ_FINISHED)
+        return s->end; /* the standby slide until the slot ends */
+    if (it->captions)
+        return now;
+    kz_us rel = kz_host_next_change(it, now - s->start);
+    if (rel == KZ_CHANGE_NEVER || rel >= s->end - s->start)
+        return s->end;
+    return s->start + rel;
+}
+
 static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *frame)
 {
     SDL_Renderer *r = p->renderer;
     const int is_main = z == &p->zones[0] || !strcmp(z->def->name, "main");
+    z->until = now; /* unless this frame finds out better: changes with every frame */
     for (int attempt = 0; attempt < 4; attempt++) {
         kz_slot s;
         zone_slot_at(p, z, now, &s);
+        z->until = s.end;
         if (s.item != z->cur.item || s.start != z->cur.start) {
             record_slot(p, z, &s, now);
             z->cur = s;
@@ -295,7 +313,7 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
         }
         kz_item *it = (kz_item *)s.item;
         if (z->clip.w <= 0 || z->clip.h <= 0)
-            break; /* on another tile of the wall */
+            break; /* on another tile of the wall: only the slot's end matters */
         SDL_RenderSetClipRect(r, &z->clip);
         if (z->uncleared && it && it != z->covers) {
             /* The frame was not cleared for an item that then failed: clear now. */
@@ -341,9 +359,12 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
             (rc = into_target(p, z, 1, it, &s, now, frame)) >= 0) {
             SDL_RenderSetClipRect(r, &z->clip);
             compose(p, z, kind, (double)(now - s.start) / (double)T);
+            z->until = now; /* a transition moves with every frame */
         } else {
             SDL_RenderSetClipRect(r, &z->clip);
             rc = draw_item(p, z, it, &s, &z->rect, now);
+            if (rc >= 0)
+                z->until = item_until(it, &s, now, rc);
             if (z->prev_air && z->prev_air != it) { /* transition over: let the old one go */
                 kz_host_release(z->prev_air);
                 z->prev_air = NULL;
@@ -361,6 +382,10 @@ static void draw_zone(kz_player *p, kz_zone_state *z, kz_us now, SDL_Texture *fr
     kz_item *nx = (kz_item *)z->next.item;
     if (nx && nx != z->on_air && z->next.start - now <= KZ_PREPARE_AHEAD)
         kz_host_prepare(nx, r);
+    else if (nx && nx != z->on_air && z->next.start - KZ_PREPARE_AHEAD < z->until)
+        z->until = z->next.start - KZ_PREPARE_AHEAD; /* wake up in time to prepare it */
+    if (z->until < now)
+        z->until = now;
 }
 
 /* Whether rects r[0..n) together cover the w x h frame: cut the frame into cells along every
@@ -443,12 +468,27 @@ int kz_player_draw(kz_player *p, kz_us now)
             SDL_RenderClear(r);
         }
     }
-    for (int i = 0; i < p->n_zones; i++)
+    kz_us until = KZ_CHANGE_NEVER;
+    for (int i = 0; i < p->n_zones; i++) {
         draw_zone(p, &p->zones[i], now, frame);
+        if (p->zones[i].until < until)
+            until = p->zones[i].until;
+    }
     if (p->intr.active && p->intr.until && now >= p->intr.until)
         kz_player_interrupt(p, NULL, 0, now);
-    if (p->intr.active)
+    if (p->intr.active) {
         draw_interrupt(p);
+        if (p->intr.until && p->intr.until < until)
+            until = p->intr.until;
+    }
+    /* What this frame depends on besides time (kz_player_changed compares it). */
+    p->drawn.valid = 1;
+    p->drawn.at = now;
+    p->drawn.until = until;
+    p->drawn.layout = p->layout;
+    p->drawn.intr_active = p->intr.active;
+    p->drawn.intr_since = p->intr.since;
+    p->drawn.skipped = p->skipped;
     if (frame) {
         SDL_SetRenderTarget(r, NULL);
         SDL_RenderSetViewport(r, NULL);
@@ -463,6 +503,19 @@ int kz_player_draw(kz_player *p, kz_us now)
     }
     p->frames++;
     return 0;
+}
+
+int kz_player_changed(kz_player *p, kz_us now)
+{
+    const kz_drawn *d = &p->drawn;
+    if (!d->valid || now < d->at || now >= d->until)
+        return 1;
+    if (p->intr.active != d->intr_active || (p->intr.active && p->intr.since != d->intr_since))
+        return 1;
+    if (p->skipped.item != d->skipped.item || p->skipped.start != d->skipped.start)
+        return 1;
+    kz_layouts_set_portrait(&p->layouts, p->h > p->w);
+    return kz_layouts_at(&p->layouts, now) != d->layout;
 }
 
 const kz_slot *kz_player_zone_slot(const kz_player *p, const char *zone)

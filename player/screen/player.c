@@ -272,6 +272,27 @@ int kz_player_reload(kz_player *p)
 
 /* ---- the loop -------------------------------------------------------------------------- */
 
+/* The longest the loop sleeps when nothing on screen changes: the control socket, the fleet
+ * client, proof of play, hot reload and the watchdog are served at least this often. */
+#define KZ_IDLE_POLL_US (100 * 1000)
+
+/* The monotonic instant at which the picture drawn last changes (mono is now), at most
+ * KZ_IDLE_POLL_US ahead. */
+static kz_us next_change_mono(kz_player *p, kz_us mono)
+{
+    kz_us cap = mono + KZ_IDLE_POLL_US;
+    if (!p->drawn.valid)
+        return mono;
+    if (p->drawn.until == KZ_CHANGE_NEVER || (p->clock.fixed && p->clock.speed <= 0))
+        return cap;
+    kz_us left = p->drawn.until - kz_clock_now(&p->clock);
+    if (left <= 0)
+        return mono;
+    if (p->clock.fixed && p->clock.speed != 1)
+        left = (kz_us)((double)left / p->clock.speed) + 1;
+    return left < KZ_IDLE_POLL_US ? mono + left : cap;
+}
+
 int kz_player_run(kz_player *p)
 {
     struct sigaction sa;
@@ -317,30 +338,49 @@ int kz_player_run(kz_player *p)
         kz_us now = kz_clock_now(&p->clock);
         if (ops && ops->frame)
             ops->frame(p, now);
-        kz_player_draw(p, now);
-        SDL_RenderPresent(p->renderer);
+        /* The screen is a function of time: when the picture for now is the one on screen,
+         * nothing is composed and nothing presented. */
+        int drew = kz_player_changed(p, now);
+        if (drew) {
+            kz_player_draw(p, now);
+            SDL_RenderPresent(p->renderer);
+        } else {
+            p->idle_turns++;
+        }
+        p->idle = !drew;
         const kz_slot *main_slot = kz_player_zone_slot(p, NULL);
         if (p->opts.exit_when_done && (!main_slot || !main_slot->item))
             break;
         kz_us mono = kz_now_mono();
         if (deadline && mono >= deadline)
             break;
+        /* Sleep to the next display tick (without vsync: headless drivers pace themselves),
+         * or longer, to the instant the picture next changes. */
+        kz_us wake = mono;
         if (!vsync) {
-            /* No vsync (headless drivers): pace to the display rate ourselves. */
             next_tick += interval;
-            if (next_tick > mono)
-                SDL_Delay((Uint32)((next_tick - mono) / 1000));
-            else if (mono - next_tick > 10 * interval)
+            if (mono - next_tick > 10 * interval)
                 next_tick = mono;
+            wake = next_tick;
         }
+        kz_us due = next_change_mono(p, mono);
+        if (due > wake) {
+            wake = due;
+            next_tick = due; /* the tick grid starts again from the change */
+        }
+        if (deadline && wake > deadline)
+            wake = deadline;
+        if (wake > mono)
+            SDL_Delay((Uint32)((wake - mono + 999) / 1000));
     }
     if (ops && ops->close)
         ops->close(p);
     kz_watch_close(&watch);
     kz_log_flush_repeats();
     double secs = (double)(kz_now_mono() - p->started_mono) / KZ_US_PER_S;
-    kz_log(LOG, KZ_LOG_INFO, "stopped after %.1f s: %ld frames, %ld slots, %ld failures", secs,
-           p->frames, p->slots_started, p->slot_failures);
+    kz_log(LOG, KZ_LOG_INFO, "stopped after %.1f s: %ld frames, %ld turns without a change, "
+           "%ld slots, %ld failures", secs, p->frames, p->idle_turns, p->slots_started,
+           p->slot_failures);
     return 0;
 }
 

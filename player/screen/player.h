@@ -85,7 +85,20 @@ typedef struct kz_zone_state {
     SDL_Texture *tgt[2];     /* transition buffers (out, in), made on first use */
     const kz_item *covers;   /* this frame was not cleared: the item expected to cover it */
     int uncleared;
+    kz_us until;             /* the zone's picture drawn last stays until this instant */
 } kz_zone_state;
+
+/* The frame drawn last and what it depends on: it stays valid for at <= now < until as long
+ * as the layout, the interrupt and the skipped slot are those it was drawn with (reloads
+ * and layout changes reset it). */
+typedef struct kz_drawn {
+    int valid;
+    kz_us at, until;           /* drawn for `at`; the earliest next change of any zone */
+    const kz_layout *layout;
+    int intr_active;
+    kz_us intr_since;
+    kz_slot skipped;
+} kz_drawn;
 
 struct kz_player {
     kz_config cfg;
@@ -115,6 +128,9 @@ struct kz_player {
     kz_slot skipped;         /* kizuna ctl skip: this slot shows the standby until it ends */
     void *ops_state;         /* the operations driver's state (opts.ops), owned by it */
     kz_us started_mono;
+    kz_drawn drawn;          /* the last frame composed (kz_player_changed) */
+    int idle;                /* the run loop composed nothing in its last turn */
+    long idle_turns;         /* turns of the run loop that composed nothing */
 };
 
 /* Load config, plugins, fonts and playlists. Returns 0 or an exit code (2 usage, 1 error). */
@@ -123,6 +139,9 @@ int kz_player_open(kz_player *p, const kz_player_opts *o);
 int kz_player_open_display(kz_player *p);
 /* Draw the frame for instant now on the renderer (no present). */
 int kz_player_draw(kz_player *p, kz_us now);
+/* Whether the frame for now differs from the last one drawn: 1 when it must be drawn (and
+ * presented), 0 when the picture on screen is already the one for now. */
+int kz_player_changed(kz_player *p, kz_us now);
 /* The run loop: present at the display rate until quit. Returns an exit code. */
 int kz_player_run(kz_player *p);
 /* Reload playlists (SIGHUP): a model replaces the running one only if it loads. */

@@ -200,6 +200,27 @@ static int clock_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect
     return KZ_OK;
 }
 
+/* The text shows whole seconds at the finest, and every conversion but the seconds changes
+ * only on a minute boundary (time zone offsets are whole minutes): the picture stays until
+ * the next second when the text then differs, else until the next minute. */
+static kz_us clock_next_change(kz_instance *inst, kz_us t)
+{
+    clock_inst *c = inst;
+    kz_us now = kz_api(c->host)->item_start(c->host) + t;
+    int64_t sec = now / KZ_US_PER_S - (now % KZ_US_PER_S < 0);
+    kz_us next_sec = (sec + 1) * KZ_US_PER_S;
+    int64_t min = sec / 60 - (sec % 60 < 0);
+    kz_us next_min = (min + 1) * 60 * KZ_US_PER_S;
+    struct tm a, b;
+    char ta[TEXT_MAX], tb[TEXT_MAX];
+    kzw_local_tm(sec * KZ_US_PER_S, &a);
+    kzw_local_tm(next_sec, &b);
+    if (kzw_format(c->pattern, &a, ta, sizeof ta) < 0 ||
+        kzw_format(c->pattern, &b, tb, sizeof tb) < 0 || strcmp(ta, tb) != 0)
+        return t + (next_sec - now);
+    return t + (next_min - now);
+}
+
 static const kz_plugin clock_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -211,6 +232,7 @@ static const kz_plugin clock_plugin = {
     .render = clock_render,
     .release = clock_release,
     .destroy = clock_destroy,
+    .next_change = clock_next_change,
 };
 
 KZ_PLUGIN_EXPORT(clock_plugin)

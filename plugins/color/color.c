@@ -218,6 +218,14 @@ static int color_opaque(kz_instance *inst)
     return c->mode != MODE_SOLID || c->c1.a == 255;
 }
 
+/* The picture never changes while on air (a solid colour, gradient or test card does not move). */
+static kz_us color_next_change(kz_instance *inst, kz_us t)
+{
+    (void)inst;
+    (void)t;
+    return KZ_CHANGE_NEVER;
+}
+
 static const kz_plugin color_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -229,6 +237,7 @@ static const kz_plugin color_plugin = {
     .render = color_render,
     .release = color_release,
     .destroy = color_destroy,
+    .next_change = color_next_change,
     .opaque = color_opaque,
 };
 

@@ -272,6 +272,44 @@ static int cd_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, k
     return KZ_OK;
 }
 
+/* The text is expanded once per whole second of the timeline, and apart from {left_s} and
+ * the phase it changes only on a local minute boundary ({days}, a new phase day), on the
+ * event's instants (target, end, after_until) or when the time left to one of them crosses a
+ * whole minute ({left_m}, {left_h}). The picture stays until the earliest of those, or only
+ * until the next second when the text then differs. */
+static kz_us cd_next_change(kz_instance *inst, kz_us t)
+{
+    cd_inst *c = inst;
+    kz_us now = kz_api(c->host)->item_start(c->host) + t;
+    int phase = kzw_countdown_phase(&c->cd, now);
+    if (phase == KZW_CD_FINISHED)
+        return KZ_CHANGE_NEVER; /* the host shows the standby until the slot ends */
+    int64_t sec = now / KZ_US_PER_S - (now % KZ_US_PER_S < 0);
+    kz_us ns = (sec + 1) * KZ_US_PER_S;
+    char a[TEXT_MAX], b[TEXT_MAX];
+    int pn = kzw_countdown_phase(&c->cd, ns);
+    if (pn != phase || pn == KZW_CD_FINISHED ||
+        kzw_countdown_expand(c->tmpl[phase], &c->cd, sec * KZ_US_PER_S, a, sizeof a) < 0 ||
+        kzw_countdown_expand(c->tmpl[pn], &c->cd, ns, b, sizeof b) < 0 || strcmp(a, b) != 0)
+        return t + (ns - now);
+    int64_t min = sec / 60 - (sec % 60 < 0);
+    kz_us best = (min + 1) * 60 * KZ_US_PER_S;
+    const kzw_us marks[3] = {c->cd.target, c->cd.end, c->cd.after_until};
+    for (int i = 0; i < 3; i++) {
+        kzw_us x = marks[i];
+        if (x == KZW_CD_NONE)
+            continue;
+        if (x > now && x < best)
+            best = x;
+        if (x >= ns) { /* the next instant x - k min at or after ns */
+            kz_us y = x - ((x - ns) / (60 * KZ_US_PER_S)) * 60 * KZ_US_PER_S;
+            if (y < best)
+                best = y;
+        }
+    }
+    return t + (best - now);
+}
+
 static const kz_plugin countdown_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -283,6 +321,7 @@ static const kz_plugin countdown_plugin = {
     .render = cd_render,
     .release = cd_release,
     .destroy = cd_destroy,
+    .next_change = cd_next_change,
 };
 
 KZ_PLUGIN_EXPORT(countdown_plugin)

@@ -133,6 +133,14 @@ static int image_opaque(kz_instance *inst)
     return 1;
 }
 
+/* The picture never changes while on air (a still picture). */
+static kz_us image_next_change(kz_instance *inst, kz_us t)
+{
+    (void)inst;
+    (void)t;
+    return KZ_CHANGE_NEVER;
+}
+
 static const kz_plugin image_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -145,6 +153,7 @@ static const kz_plugin image_plugin = {
     .render = image_render,
     .release = image_release,
     .destroy = image_destroy,
+    .next_change = image_next_change,
     .opaque = image_opaque,
 };
 

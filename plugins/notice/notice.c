@@ -779,6 +779,25 @@ static int notice_opaque(kz_instance *inst)
     return 1;
 }
 
+/* One language: the slide never changes. Several: it stays until the next language's turn
+ * begins, and changes every frame while the new one fades in (the same arithmetic as
+ * notice_render, from t alone). */
+static kz_us notice_next_change(kz_instance *inst, kz_us t)
+{
+    notice *n = inst;
+    if (n->nv <= 1)
+        return KZ_CHANGE_NEVER;
+    if (t < 0)
+        return 0; /* drawn as t = 0 until then */
+    kz_us since;
+    int cur = kz_turn_at(n->turn, n->nv, t, &since);
+    kz_us fade = n->turn[cur] / 8 < KZ_US_PER_S / 2 ? n->turn[cur] / 8 : KZ_US_PER_S / 2;
+    if (t > since && since < fade)
+        return t;
+    kz_us next = t - since + n->turn[cur];
+    return next > t ? next : t;
+}
+
 static const kz_plugin notice_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -791,6 +810,7 @@ static const kz_plugin notice_plugin = {
     .render = notice_render,
     .release = notice_release,
     .destroy = notice_destroy,
+    .next_change = notice_next_change,
     .opaque = notice_opaque,
 };
 

@@ -231,6 +231,14 @@ static int qr_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, k
     return KZ_OK;
 }
 
+/* The picture never changes while on air (the code and its caption do not move). */
+static kz_us qr_next_change(kz_instance *inst, kz_us t)
+{
+    (void)inst;
+    (void)t;
+    return KZ_CHANGE_NEVER;
+}
+
 static const kz_plugin qr_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -242,6 +250,7 @@ static const kz_plugin qr_plugin = {
     .render = qr_render,
     .release = qr_release,
     .destroy = qr_destroy,
+    .next_change = qr_next_change,
 };
 
 KZ_PLUGIN_EXPORT(qr_plugin)

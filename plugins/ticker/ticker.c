@@ -232,6 +232,13 @@ static int ticker_opaque(kz_instance *inst)
     return k->background.a == 255;
 }
 
+/* The band moves with every frame; an empty band (no messages) never changes. */
+static kz_us ticker_next_change(kz_instance *inst, kz_us t)
+{
+    const ticker_inst *k = inst;
+    return k->loop_w <= 0 ? KZ_CHANGE_NEVER : t;
+}
+
 static const kz_plugin ticker_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -244,6 +251,7 @@ static const kz_plugin ticker_plugin = {
     .release = ticker_release,
     .destroy = ticker_destroy,
     .opaque = ticker_opaque,
+    .next_change = ticker_next_change,
 };
 
 KZ_PLUGIN_EXPORT(ticker_plugin)

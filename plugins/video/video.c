@@ -765,6 +765,29 @@ static int v_opaque(kz_instance *inst)
     return v->bg.a == 255;
 }
 
+/* The next frame's presentation time (item-relative): the front of the queue, else the end
+ * of the frame on screen. Every frame when untimed; never once the clip has ended. Read from
+ * the stream's timestamps, never from a clock. */
+static kz_us v_next_change(kz_instance *inst, kz_us t)
+{
+    video *v = inst;
+    if (v->untimed || !v->prepared || v->failed)
+        return t;
+    vd *d = &v->dec;
+    kz_us target = v->start + (t > 0 ? t : 0), next;
+    pthread_mutex_lock(&d->mu);
+    if (!v->loop && d->clip_dur > 0 && target >= d->clip_dur)
+        next = KZ_CHANGE_NEVER;
+    else if (d->qn > 0 && d->q[d->qhead].time > target)
+        next = d->q[d->qhead].time;
+    else if (v->have_cur && v->cur_serial == d->serial && v->cur_time + v->cur_dur > target)
+        next = v->cur_time + v->cur_dur;
+    else
+        next = target; /* a frame is due already, or not decoded yet */
+    pthread_mutex_unlock(&d->mu);
+    return next == KZ_CHANGE_NEVER ? next : next - v->start;
+}
+
 static const kz_plugin video_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -779,6 +802,7 @@ static const kz_plugin video_plugin = {
     .release = v_release,
     .destroy = v_destroy,
     .opaque = v_opaque,
+    .next_change = v_next_change,
 };
 
 KZ_PLUGIN_EXPORT(video_plugin)

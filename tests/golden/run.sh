@@ -42,6 +42,29 @@ while read -r name dir at size tol; do
         fail=$((fail + 1)); failed="$failed $name"
     fi
 done <"$cases"
+# Warm cache (tests/golden/warm.list): the same frame as the cold render above, exactly.
+grep -v '^[[:space:]]*#' tests/golden/warm.list | grep -v '^[[:space:]]*$' >"$cases"
+while read -r name case expect warm; do
+    line=$(cat tests/golden/*.cases | grep -v '^[[:space:]]*#' | awk -v c="$case" '$1 == c')
+    set -- $line
+    dir=$2; at=$3; size=$4
+    act="$OUT/$name.png"; cold="$OUT/$case.png"
+    if ! "$KZ" render --config "tests/golden/$dir/player.ini" --at "$at" --size "$size" \
+            --warm "$warm" --out "$act" >"$OUT/$name.log" 2>&1; then
+        echo "golden: $name: render failed:"; cat "$OUT/$name.log"
+        fail=$((fail + 1)); failed="$failed $name"; continue
+    fi
+    got=draw; grep -q "(unchanged since the last moment drawn)" "$OUT/$name.log" && got=reuse
+    if [ "$got" != "$expect" ]; then
+        echo "golden: $name: expected the frame to $expect, it did $got"
+        fail=$((fail + 1)); failed="$failed $name"
+    elif "$CMP" "$cold" "$act" exact "$OUT/$name.diff.png"; then
+        pass=$((pass + 1))
+    else
+        echo "golden: $name: differs from the cold render $cold; see $OUT/$name.diff.png"
+        fail=$((fail + 1)); failed="$failed $name"
+    fi
+done <"$cases"
 echo "golden: $pass passed, $fail failed"
 [ -n "${KZ_RESULTS:-}" ] && echo "$pass $fail" >>"$KZ_RESULTS"
 [ $fail = 0 ] || { echo "golden: failed:$failed"; exit 1; }
