@@ -1,5 +1,6 @@
 #include "base/inifile.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,11 @@ typedef struct reader {
     size_t len, pos;
     int line;          /* physical line of the piece handed out last */
     int section_line;  /* line of the last [section] header */
+    int have_prev;     /* inih has a key to continue (its prev_name is not empty) */
+    int pieces;        /* pieces handed out: inih's line numbers */
+    int *cont;         /* piece numbers of the second and later pieces of long lines (owned) */
+    size_t n_cont, cap_cont;
+    int cont_lost;     /* cont could not grow: error lines may be off */
     const char *rest;  /* rest of an over-long physical line, or NULL */
     size_t rest_len;
     kz_ini_handler h;
@@ -30,6 +36,38 @@ static size_t safe_cut(const char *s, size_t len, size_t max)
     return n > 1 ? n : (max < len ? max : len);
 }
 
+/* Whether inih will take this first piece of a line as a "[section]" header, decided by
+ * inih's own rules (ini.c): after a UTF-8 BOM on line 1 and leading isspace() characters
+ * comes '[', the line is not the indented continuation of a key, and a ']' comes before
+ * any inline comment (a ';' after whitespace). inih keeps 49 bytes of the name. */
+static void section_header(reader *r, const char *s, size_t len)
+{
+    const char *p = s, *e = s + len;
+    if (r->pieces == 0 && len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        p += 3;
+    while (p < e && isspace((unsigned char)*p))
+        p++;
+    if (p == e || *p != '[' || (r->have_prev && p > s))
+        return;
+    const char *q = p + 1;
+    int was_space = 0;
+    while (q < e && *q && *q != ']' && !(was_space && *q == ';')) {
+        was_space = isspace((unsigned char)*q);
+        q++;
+    }
+    if (q == e || *q != ']')
+        return;
+    r->section_line = r->line;
+    r->have_prev = 0;
+    if (r->flags & KZ_INI_SECTIONS) {
+        char name[50];
+        size_t n = (size_t)(q - p - 1) < sizeof name - 1 ? (size_t)(q - p - 1) : sizeof name - 1;
+        memcpy(name, p + 1, n);
+        name[n] = 0;
+        r->h(r->user, name, r->line, NULL, NULL, r->line);
+    }
+}
+
 static char *read_line(char *str, int num, void *stream)
 {
     reader *r = stream;
@@ -46,6 +84,18 @@ static char *read_line(char *str, int num, void *stream)
         r->rest_len -= n;
         if (!r->rest_len)
             r->rest = NULL;
+        r->pieces++;
+        if (r->n_cont == r->cap_cont) {
+            size_t ncap = r->cap_cont ? r->cap_cont * 2 : 64;
+            int *c = realloc(r->cont, ncap * sizeof *c);
+            if (!c) {
+                r->cont_lost = 1;
+                return str;
+            }
+            r->cont = c;
+            r->cap_cont = ncap;
+        }
+        r->cont[r->n_cont++] = r->pieces;
         return str;
     }
     if (r->pos >= r->len)
@@ -63,26 +113,14 @@ static char *read_line(char *str, int num, void *stream)
             t++;
         size_t n = safe_cut(s, len, room);
         /* An over-long comment is simply cut; anything else continues in pieces. */
-        if (*t != ';' && *t != '#' && *t != '[') {
+        if (t < s + len && *t != ';' && *t != '#' && *t != '[') {
             r->rest = s + n;
             r->rest_len = len - n;
         }
         len = n;
     }
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '[') {
-            r->section_line = r->line;
-            const char *close = memchr(s + i, ']', len - i);
-            if ((r->flags & KZ_INI_SECTIONS) && close && close - (s + i) < 256) {
-                char name[256];
-                memcpy(name, s + i + 1, (size_t)(close - (s + i) - 1));
-                name[close - (s + i) - 1] = 0;
-                r->h(r->user, name, r->line, NULL, NULL, r->line);
-            }
-        }
-        if (s[i] != ' ' && s[i] != '\t')
-            break;
-    }
+    section_header(r, s, len);
+    r->pieces++;
     memcpy(str, s, len);
     str[len] = '\n';
     str[len + 1] = '\0';
@@ -92,6 +130,7 @@ static char *read_line(char *str, int num, void *stream)
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
     reader *r = user;
+    r->have_prev = name[0] != 0;
     r->h(r->user, section, r->section_line, name, value, r->line);
     return 1;
 }
@@ -100,7 +139,16 @@ int kz_ini_parse_string_ex(const char *text, size_t len, kz_ini_handler h, void 
                            int flags)
 {
     reader r = {.data = text, .len = len, .h = h, .user = user, .flags = flags};
-    return ini_parse_stream(read_line, &r, on_key, &r);
+    int rc = ini_parse_stream(read_line, &r, on_key, &r);
+    /* inih counts the pieces of over-long lines as lines: report the physical line. */
+    if (rc > 0 && !r.cont_lost) {
+        size_t k = 0;
+        while (k < r.n_cont && r.cont[k] <= rc)
+            k++;
+        rc -= (int)k;
+    }
+    free(r.cont);
+    return rc;
 }
 
 int kz_ini_parse_string(const char *text, size_t len, kz_ini_handler h, void *user)

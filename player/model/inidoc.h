@@ -12,6 +12,8 @@
 #define KZ_INIDOC_H
 #include <stddef.h>
 
+#include "base/inifile.h"
+
 typedef struct kz_inidoc kz_inidoc;
 
 /* Parse text (need not be NUL-terminated). name is used in messages ("file:line: why").
@@ -38,10 +40,20 @@ const char *kz_inidoc_key_name(const kz_inidoc *d, const char *section, size_t i
 const char *kz_inidoc_get(const kz_inidoc *d, const char *section, const char *key);
 
 /* Set a key: an existing line keeps its position, indentation and trailing comment; a new
- * key goes after the last key of the section. Values with a newline are refused (-1). */
+ * key goes after the last key of the section. Values with a newline are refused (-1).
+ * Unsafe values are refused (-1), never rewritten: a control character (newline, CR, any
+ * byte below 0x20 but tab, DEL), a leading or trailing space or tab (inih strips them), a
+ * ';' at the start or after a space or tab (inih would start a comment there), a leading
+ * 0x01 (the reader's join mark). '#' is safe inside a value. Key names: 1..49 bytes, no
+ * '=', ':', control characters, leading ';' '#' '[' or spaces. The key's continuation lines
+ * and repeats of the key in the section are removed (the value is then one line). Every
+ * edit below is checked by reading the result again as the player does: when anything
+ * other than the intended change would differ, the document is left as it was (-1). */
 int kz_inidoc_set(kz_inidoc *d, const char *section, const char *key, const char *value);
 int kz_inidoc_unset(kz_inidoc *d, const char *section, const char *key);
-/* Add an empty section after section `after` (NULL: at the end), with a blank line before. */
+/* Add an empty section after section `after` (NULL: at the end), with a blank line before.
+ * Section names: 1..49 bytes (inih keeps 49), no ']', no control characters, no leading or
+ * trailing space, not already used (-1). */
 int kz_inidoc_add_section(kz_inidoc *d, const char *name, const char *after);
 /* Remove a section with its keys and the comment lines directly above its header. */
 int kz_inidoc_remove_section(kz_inidoc *d, const char *name);
@@ -54,4 +66,14 @@ int kz_inidoc_rename_section(kz_inidoc *d, const char *name, const char *new_nam
  * directory. When backup is not NULL the previous file (if any) is first hard-linked or
  * copied to backup, so one step of undo is a rename back. */
 int kz_inidoc_write_atomic(const kz_inidoc *d, const char *path, const char *backup);
+
+/* Where the parsed text had its first syntax error (0: none; parse refuses such text). */
+int kz_inidoc_error_line(const kz_inidoc *d);
+/* Hand the document to h exactly as the player's reader would (kz_ini_parse_string_ex on
+ * its text): the player's own view, for checks before writing. Returns what that returns. */
+int kz_inidoc_walk(const kz_inidoc *d, kz_ini_handler h, void *user, int flags);
+/* Tests only: make kz_inidoc_write_atomic stop before step n (1 open temp, 2 write, 3 fsync,
+ * 4 unlink old backup, 5 link backup, 6 rename, 7 fsync directory) as a crash would, leaving
+ * everything as it is then (-3, errno ECANCELED). 0: never. */
+void kz_inidoc_test_crash_at(int step);
 #endif
