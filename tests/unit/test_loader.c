@@ -1,5 +1,6 @@
 /* The plugin loader refuses a wrong ABI major, a missing required callback and a shared
  * object without the entry symbol, each with a one-line reason, and loads the rest. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "host/plugin_host.h"
@@ -25,7 +26,12 @@ static void test_refusals_and_the_rest_loads(void **state)
     assert_non_null(kz_registry_find(&r, "newer")); /* later minor: loads */
     assert_null(kz_registry_find(&r, "future"));
     assert_null(kz_registry_find(&r, "norender"));
-    assert_logged("bad_abi.so: refused: built for plugin ABI 2.0, this player speaks 1.0");
+    /* The player names its own version: the ABI this tree builds against. */
+    char want[128];
+    snprintf(want, sizeof want,
+             "bad_abi.so: refused: built for plugin ABI 2.0, this player speaks %d.%d",
+             KZ_ABI_MAJOR, KZ_ABI_MINOR);
+    assert_logged(want);
     assert_logged("no_render.so: refused: required callback or field 'render' is missing");
     assert_logged("not_a_plugin.so: refused: no kz_plugin_entry() entry symbol");
     kz_registry_free(&r);
