@@ -56,6 +56,7 @@ int main(int argc, char **argv)
         {"report", kz_cmd_report, "report LOG... [--from --to] --by campaign|day|item|hour"},
         {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot F|interrupt|clear"},
         {"flash", kz_cmd_flash, "flash  FILE [--format text|csv|json]"},
+        {"console", kz_cmd_console, "console [--config F] [--listen ADDR:PORT] | --set-password"},
     };
     const size_t n = sizeof cmds / sizeof cmds[0];
     if (argc < 2) {

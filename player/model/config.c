@@ -31,6 +31,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     snprintf(c->name, sizeof c->name, "kizuna");
     snprintf(c->standby_text, sizeof c->standby_text, "しばらくお待ちください\nPlease wait");
     kz_fleet_config_defaults(&c->fleet);
+    kz_console_config_defaults(&c->console);
 }
 
 typedef struct ctx {
@@ -188,8 +189,12 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
         char why[300];
         if (kz_fleet_config_key(&c->fleet, key, val, x->base, why, sizeof why))
             bad(x, line, sec, key, why, val);
+    } else if (!strcmp(sec, "console")) {
+        char why[300];
+        if (kz_console_config_key(&c->console, key, val, x->base, why, sizeof why))
+            bad(x, line, sec, key, why, val);
     } else {
-        bad(x, line, sec, key, "unknown section (display, paths, player, fleet)", val);
+        bad(x, line, sec, key, "unknown section (display, paths, player, fleet, console)", val);
     }
 }
 
