@@ -790,7 +790,7 @@ static kz_us v_next_change(kz_instance *inst, kz_us t)
 
 /* The keys, for `kizuna help video`, docs/keys.md and the "did you mean" of a typo. */
 static const kz_key video_keys[] = {
-    {"file", "file", "required", "clips/helpmark.mp4",
+    {"file", "file", "required", "barrier-free-month.mp4",
      "the clip (H.264, H.265, VP9, AV1 in MP4, MKV, WebM), relative to the content directory"},
     {"fit", "fit|fill|stretch", "fit", "fill", "fit: letterboxed; fill: cropped; stretch"},
     {"background", "colour", "black", "#1c2a3a", "colour of the letterbox bars"},
