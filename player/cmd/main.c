@@ -57,7 +57,7 @@ int main(int argc, char **argv)
         {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot F|interrupt|clear"},
         {"flash", kz_cmd_flash, "flash  FILE [--format text|csv|json]"},
         {"console", kz_cmd_console, "console [--config F] [--listen ADDR:PORT] | --set-password"},
-        {"help", kz_cmd_help, "help   PLUGIN|keys [--format text|md|ini]   (the keys reference)"},
+        {"help", kz_cmd_help, "help   PLUGIN|keys [--format text|md|ini|json] (the keys reference)"},
     };
     const size_t n = sizeof cmds / sizeof cmds[0];
     if (argc < 2) {

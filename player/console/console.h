@@ -75,6 +75,10 @@ void kz_console_close(kz_console *c);
  * resp (status and body); returns 0. */
 int kz_console_handle(kz_console *c, const kz_creq *rq, kz_cresp *rs);
 void kz_cresp_free(kz_cresp *rs);
+/* Before an upload's body is stored: 1 when host, cookie and CSRF header would let the request
+ * through the gate of kz_console_handle (so nobody who has not logged in can fill the disk). */
+int kz_console_upload_allowed(kz_console *c, const char *host, const char *cookie,
+                              const char *csrf);
 const char *kz_creq_arg(const kz_creq *rq, const char *key);
 
 /* Serve until *stop becomes non-zero (server.c). 0, or -1 with a message logged. */
@@ -90,7 +94,7 @@ void kz_cresp_bytes(kz_cresp *rs, int status, const char *type, char *owned, siz
 /* campaigns.c: GET /api/campaigns, GET/PUT/DELETE /api/campaigns/FILE, POST /api/undo,
  * POST /api/bulk */
 int kz_console_campaigns(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
-/* views.c: /api/preview, /api/timeline, /api/plan, /api/report, /api/screen/... */
+/* views.c: /api/preview, /api/plan, /api/keys, /api/report, /api/screen/... */
 int kz_console_views(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
 /* media.c: GET /api/media, PUT /api/media/NAME (probe, flash analysis, then the name) */
 int kz_console_media(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);

@@ -251,6 +251,18 @@ static int host_ok(const kz_console *c, const char *host)
            (!c->loopback && c->auth.need_password);
 }
 
+int kz_console_upload_allowed(kz_console *c, const char *host, const char *cookie,
+                              const char *csrf)
+{
+    if (!host_ok(c, host))
+        return 0;
+    pthread_mutex_lock(&c->lock);
+    kz_session *s = kz_auth_session(&c->auth, cookie, time(NULL));
+    int ok = s && kz_auth_csrf_ok(s, csrf);
+    pthread_mutex_unlock(&c->lock);
+    return ok;
+}
+
 int kz_console_handle(kz_console *c, const kz_creq *rq, kz_cresp *rs)
 {
     memset(rs, 0, sizeof *rs);

@@ -27,6 +27,7 @@ typedef struct pending {
     char *body;
     size_t len, cap;
     int too_big;          /* answer 413 once the body is in */
+    int drain;            /* an upload from someone not logged in: read and dropped */
     int upload_fd;        /* PUT /api/media/NAME: the body goes to this file */
     char upload_path[PATH_MAX];
     long long upload_len;
@@ -112,7 +113,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         p->upload_fd = -1;
         *con_cls = p;
-        if (is_upload(method, url)) {
+        if (is_upload(method, url) &&
+            !kz_console_upload_allowed(
+                c, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"),
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie"),
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"))) {
+            /* not logged in: the body is drained, never stored; the gate answers 401/403 */
+            p->drain = 1;
+        } else if (is_upload(method, url)) {
             /* the body lands inside the content root under a hidden name; media.c moves it
              * to its real name only when it is media */
             snprintf(p->upload_path, sizeof p->upload_path, "%s/.kz-upload-XXXXXX",
@@ -130,7 +138,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        if (p->too_big)
+        if (p->too_big || p->drain)
             return MHD_YES; /* drain, answer at the end */
         if (p->upload_fd >= 0) {
             if (p->upload_len + (long long)n > c->cfg.console.upload_max) {

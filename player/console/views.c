@@ -1,5 +1,5 @@
-/* What the console shows without changing files: the preview (kizuna render), a day's
- * timeline and the month plan (kizuna plan), proof of play (kizuna report), each run as a
+/* What the console shows without changing files: the preview (kizuna render), the plan
+ * (kizuna plan), the key tables (kizuna help keys), proof of play (kizuna report), each run as a
  * child; and the screen live, through the player's control socket. */
 #include <ctype.h>
 #include <errno.h>
@@ -167,6 +167,22 @@ static void report(kz_console *c, const kz_creq *rq, kz_cresp *rs)
     kz_crmtree(dir);
 }
 
+/* The key tables of the core and of every plugin the player loads (kizuna help keys), for
+ * the item editor: one source, so the page offers exactly the keys check accepts. */
+static void keys(kz_console *c, kz_cresp *rs)
+{
+    const char *argv[] = {"help", "keys", "--config", c->cfg.path, "--format", "json", NULL};
+    char *so, err[4096];
+    size_t len;
+    int st = kz_crun(c, argv, &so, &len, TEXT_MAX, err, sizeof err);
+    if (st != 0) {
+        free(so);
+        child_error(rs, st, err);
+        return;
+    }
+    kz_cresp_bytes(rs, 200, "application/json; charset=utf-8", so, len);
+}
+
 /* ---- the screen live --------------------------------------------------------------------- */
 
 static int ctl(kz_console *c, const char *req, char **answer, kz_cresp *rs)
@@ -270,6 +286,8 @@ int kz_console_views(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char 
         preview(c, rq, rs);
     else if (get && !strcmp(rq->path, "/api/plan"))
         plan(c, rq, rs);
+    else if (get && !strcmp(rq->path, "/api/keys"))
+        keys(c, rs);
     else if (get && !strcmp(rq->path, "/api/report"))
         report(c, rq, rs);
     else if (!strncmp(rq->path, "/api/screen/", 12))
