@@ -103,4 +103,12 @@ for n in 1 2 3 4 5; do code POST /api/login -d '{"password":"guess"}' >/dev/null
 grep -q 'action=edit file=a.ini' "$tmp/logs/console-audit.log"
 grep -q 'action=undo file=a.ini' "$tmp/logs/console-audit.log"
 grep -q 'action=login-failed' "$tmp/logs/console-audit.log"
+
+# SIGTERM: it stops cleanly (under ASan: without a leak or an error report)
+kill -TERM "$pid"
+st=0; wait "$pid" || st=$?
+pid=
+[ "$st" = 0 ] || { echo "the console ended with $st"; cat "$tmp/err"; exit 1; }
+if grep -q 'Sanitizer' "$tmp/err"; then cat "$tmp/err"; exit 1; fi
+grep -q 'action=stop' "$tmp/logs/console-audit.log"
 echo ok
