@@ -102,12 +102,15 @@ static int build(plan *pl)
         while (s.start < pl->to) {
             if (kz_grow(&pl->rows, &pl->cap, pl->n + 1, sizeof *pl->rows, 1024))
                 return -1;
-            pl->rows[pl->n++] = (prow){z, s};
+            kz_us a = s.start > pl->from ? s.start : pl->from;
+            kz_us b = s.end < pl->to ? s.end : pl->to;
+            /* The row shows the part inside the range: a slot that began before --from (or
+             * runs past --to) is clipped, as the totals are. s itself stays whole: the next
+             * slot is found from it. */
+            pl->rows[pl->n++] = (prow){z, {s.item, a, b}};
             int ci = stat_index(pl, z, campaign_of(m, s.item));
             if (ci < 0)
                 return -1;
-            kz_us a = s.start > pl->from ? s.start : pl->from;
-            kz_us b = s.end < pl->to ? s.end : pl->to;
             pl->tot[ci].plays += s.item != NULL;
             pl->tot[ci].airtime += b - a;
             /* per day: plays on the day the slot starts (within range), airtime split */
