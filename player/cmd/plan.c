@@ -111,7 +111,8 @@ static int build(plan *pl)
             int ci = stat_index(pl, z, campaign_of(m, s.item));
             if (ci < 0)
                 return -1;
-            pl->tot[ci].plays += s.item != NULL;
+            /* a play belongs to the range its slot starts in: consecutive plans add up */
+            pl->tot[ci].plays += s.item && s.start >= pl->from;
             pl->tot[ci].airtime += b - a;
             /* per day: plays on the day the slot starts (within range), airtime split */
             for (kz_us t = a; t < b;) {

@@ -37,7 +37,8 @@ for s in json.load(open(sys.argv[1]))["slots"]:
             !($3 in last) && $1 != from { print fmt ": zone " $3 " starts at " $1; bad = 1 }
             ($3 in last) && last[$3] != $1 { print fmt ": gap or overlap before " $0; bad = 1 }
             { last[$3] = $2 }
-            END { for (z in last) { nz++; if (last[z] != to) { print fmt ": zone " z " ends at " last[z]; bad = 1 } }
+            END { for (z in last) { nz++
+                      if (last[z] != to) { print fmt ": zone " z " ends at " last[z]; bad = 1 } }
                   print fmt ": " n " rows in " nz " zones" (bad ? "" : ", all within " from " .. " to)
                   exit bad || n < 2 || nz != 3 }' "$tmp/$fmt.rows"
     done
@@ -50,4 +51,26 @@ grep -qx '2025-01-10T00:00:00+09:00 2025-01-11T00:00:00+09:00 ticker (standby)' 
     { echo "ticker's standby slot is not listed as the whole of 10 January"; exit 1; }
 check_range 2025-02-01T10:00:03+09:00 2025-02-01T11:00:07+09:00 \
     2025-02-01T10:00:03+09:00 2025-02-01T11:00:07+09:00
+
+# Plays belong to the range their slot starts in (the part cut off by --from was counted by the
+# plan before it): the plays of two adjacent ranges add up to those of the whole, per zone and
+# campaign, and each total is the sum of its days.
+plays() { # FROM TO -> "zone|campaign plays" lines of the totals, sorted
+    "$B/kizuna" plan --config "$CFG" --from "$1" --to "$2" --format csv --quiet >"$tmp/t.csv"
+    awk -F, '/^day,zone,campaign/ { d = 1; next } /^zone,campaign,plays/ { t = 1; next }
+             $0 == "" { t = 0 }
+             t { k = $1 "|" $2; gsub(/ /, "_", k); tot[k] = $3 }
+             d { k = $2 "|" $3; gsub(/ /, "_", k); day[k] += $4 }
+             END { for (k in tot) { print k, tot[k]
+                   if (tot[k] != day[k] + 0) {
+                       print k ": total " tot[k] " != days " day[k] > "/dev/stderr"; exit 1 } } }' \
+        "$tmp/t.csv" | sort
+}
+A=2025-02-01T10:00:03+09:00 M=2025-02-01T10:31:07+09:00 Z=2025-02-01T12:00:00+09:00
+plays $A $M >"$tmp/a"; plays $M $Z >"$tmp/b"; plays $A $Z >"$tmp/whole"
+sort "$tmp/a" "$tmp/b" | awk '{ n[$1] += $NF } END { for (k in n) print k, n[k] }' |
+    sort >"$tmp/sum"
+cmp -s "$tmp/sum" "$tmp/whole" || { echo "plays of $A..$M and $M..$Z:"; cat "$tmp/sum";
+    echo "plays of $A..$Z:"; cat "$tmp/whole"; exit 1; }
+echo "plays: $A..$M + $M..$Z = $A..$Z:" $(awk '$NF > 0' "$tmp/whole" | tr '\n' ';')
 echo ok
