@@ -550,21 +550,20 @@ static void out_html(const plan *pl, FILE *f)
 
 /* --- the command ------------------------------------------------------------------------- */
 
-static int parse_bound(const char *opt, const char *s, int is_to, kz_us *out)
+int kz_cmd_parse_date(const char *cmd, const char *opt, const char *s, int end, kz_us *out)
 {
-    /* A bare date is its local midnight; --to DATE includes that whole day. */
     int y, mo, d;
     if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) == 3) {
         if (mo < 1 || mo > 12 || d < 1 || d > kz_days_in_month(y, mo)) {
-            fprintf(stderr, "kizuna plan: %s %s: not a date\n", opt, s);
+            fprintf(stderr, "kizuna %s: %s %s: not a date\n", cmd, opt, s);
             return 2;
         }
-        *out = kz_schedule_wall(kz_days_from_civil(y, mo, d) + (is_to ? 1 : 0), 0);
+        *out = kz_schedule_wall(kz_days_from_civil(y, mo, d) + (end ? 1 : 0), 0);
         return 0;
     }
     if (kz_time_parse(s, out)) {
-        fprintf(stderr, "kizuna plan: %s %s: expected a date (2025-02-01) or an ISO 8601 "
-                        "time\n", opt, s);
+        fprintf(stderr, "kizuna %s: %s %s: expected a date (2025-02-01) or an ISO 8601 "
+                        "time\n", cmd, opt, s);
         return 2;
     }
     return 0;
@@ -616,8 +615,8 @@ int kz_cmd_plan(int argc, char **argv)
     plan pl;
     memset(&pl, 0, sizeof pl);
     pl.m = &p.model;
-    if ((rc = parse_bound("--from", from_s, 0, &pl.from)) ||
-        (rc = parse_bound("--to", to_s, 1, &pl.to)))
+    if ((rc = kz_cmd_parse_date("plan", "--from", from_s, 0, &pl.from)) ||
+        (rc = kz_cmd_parse_date("plan", "--to", to_s, 1, &pl.to)))
         goto done;
     if (pl.to <= pl.from) {
         fprintf(stderr, "kizuna plan: --to must be after --from\n");
