@@ -884,9 +884,10 @@ static void fmt_civil(int day, char *out, size_t n)
 }
 
 /* "Its dates are all in the past", once per campaign: a campaign that is over (last year's
- * demo, or one kept for next year) is one line, not one per item. past[i] is the last day of
- * item i when all its days are before the checked range, else INT_MIN. Items without a campaign are one line each.
- * The line points at the campaign's first such item; --verbose lists each item. */
+ * demo, a campaign that has ended) is one line, not one per item. past[i] is the last day of
+ * item i when all its days are before the checked range, else INT_MIN. Items without a
+ * campaign are one line each. The line points at the campaign's first such item; --verbose
+ * lists each item. */
 static void warn_past(const kz_model *m, const int *past)
 {
     const kz_sched *s = m->sched;
