@@ -1031,6 +1031,24 @@ int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
                     if (ivec_intersect(&iv[i], &iv[j], &both) == 0 && both.n) {
                         const sitem *x = &s->items[z->items[i]], *y = &s->items[z->items[j]];
                         kz_time_format(both.v[0].a, a, sizeof a);
+                        /* Two interrupts of one campaign at one priority sharing a window are
+                         * a planned rotation (the demo's ceremony notice and its countdown);
+                         * across campaigns or priorities it is two announcements competing
+                         * for the screen, which nobody plans. */
+                        const char *cx = kz_item_campaign(m, x->item);
+                        const char *cy = kz_item_campaign(m, y->item);
+                        if (cx[0] && strcmp(cx, cy) == 0 &&
+                            x->info.priority == y->info.priority) {
+                            kz_log("schedule", KZ_LOG_WARN,
+                                   "%s:%d: [%s]: interrupt takes turns with the interrupt [%s] "
+                                   "(%s:%d) of the same campaign '%s' from %s",
+                                   item_file(x), x->own.line_times, x->item->params.section,
+                                   y->item->params.section, item_file(y), y->own.line_times, cx,
+                                   a);
+                            reported[i * z->n + j] = 1;
+                            free(both.v);
+                            continue;
+                        }
                         kz_log("schedule", KZ_LOG_ERROR,
                                "%s:%d: [%s]: interrupt overlaps the interrupt [%s] (%s:%d) from "
                                "%s%s", item_file(x), x->own.line_times, x->item->params.section,

@@ -26,6 +26,29 @@ check "$tmp/jan" --at 2025-01-20
 grep -q "(the schedule as of 2025-01-20T00:00:00+09:00)$" "$tmp/jan" ||
     { tail -n 3 "$tmp/jan"; exit 1; }
 echo "as of 2025-01-20: no past-dates warning"
+# The ceremony's notice and countdown are two interrupts of one campaign sharing 15:10-15:30:
+# a planned rotation, a warning; the demo passes its own check as of its own dates.
+[ "$(cat "$tmp/jan.rc")" = 0 ] || { echo "the demo fails check --at 2025-01-20:"; grep error "$tmp/jan"; exit 1; }
+grep -q "\[live\]: interrupt takes turns with the interrupt \[live-countdown\] (.*) of the same campaign 'handprint-unveiling' from 2025-01-27T15:10:00+09:00$" \
+    "$tmp/jan" || { echo "no take-turns warning"; grep -i interrupt "$tmp/jan"; exit 1; }
+echo "as of 2025-01-20: exit 0, the ceremony's two interrupts take turns (warning)"
+# Interrupts of two campaigns in one window compete for the screen: an error.
+mkdir -p "$tmp/two"
+cat >"$tmp/two/player.ini" <<INI
+[paths]
+plugins = $PWD/$B/plugins
+playlists = $tmp/two
+content = $PWD/build/content
+fonts = $PWD/fonts/fonts.ini
+logs = $tmp/two/logs
+INI
+for c in a b; do
+    printf '[playlist]\ncampaign = %s\n[alert-%s]\nplugin = color\ncolor = red\nduration = 5s\ndates = 2025-03-01\ntimes = 10:00-11:00\ninterrupt = yes\n' $c $c >"$tmp/two/$c.ini"
+done
+rc=0; "$B/kizuna" check --config "$tmp/two/player.ini" --at 2025-03-01 >"$tmp/two.out" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q "a.ini:[0-9]*: \[alert-a\]: interrupt overlaps the interrupt \[alert-b\] (.*b.ini:[0-9]*) from 2025-03-01T10:00:00" "$tmp/two.out" ||
+    { echo "two campaigns' interrupts (exit $rc):"; cat "$tmp/two.out"; exit 1; }
+echo "two campaigns' interrupts in one window: error, exit 1"
 
 check "$tmp/feb" --at 2025-02-03
 past "$tmp/feb" >"$tmp/feb.past"
