@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "console/console.h"
@@ -558,6 +559,21 @@ static void bulk(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who
                 snprintf(renamed[i], sizeof renamed[i], "%s.off", name);
             else
                 snprintf(renamed[i], sizeof renamed[i], "%.*s", (int)(len - 4), name);
+            char to[PATH_MAX * 2];
+            struct stat st;
+            snprintf(to, sizeof to, "%s/%s", c->cfg.playlists, name);
+            if (lstat(to, &st) || !S_ISREG(st.st_mode)) {
+                snprintf(err, sizeof err, "%s: no such campaign file", name);
+                bad = 1;
+                break;
+            }
+            snprintf(to, sizeof to, "%s/%s", c->cfg.playlists, renamed[i]);
+            if (lstat(to, &st) == 0) {
+                snprintf(err, sizeof err, "%s and %s both exist: remove one first", name,
+                         renamed[i]);
+                bad = 1;
+                break;
+            }
             ch[i].rename_to = renamed[i];
         }
     }

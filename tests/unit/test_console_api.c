@@ -388,6 +388,23 @@ static void test_create_bulk_and_delete(void **state)
     assert_string_equal(a, campaign);
     free(a);
     assert_null(slurp(x->dir, "a.ini.off"));
+    /* on/off of a file that is not there, or whose other half exists: refused up front */
+    r = call(x, "POST", "/api/bulk", "{\"files\":[\"a.ini\",\"gone.ini\"],\"action\":\"off\"}",
+             1, &st, NULL);
+    assert_int_equal(st, 400);
+    json_decref(r);
+    write_file(x->dir, "winter.ini.off", "[playlist]\n");
+    r = call(x, "POST", "/api/bulk", "{\"files\":[\"winter.ini\"],\"action\":\"off\"}", 1,
+             &st, NULL);
+    assert_int_equal(st, 400);
+    assert_non_null(strstr(str(r, "error"), "both exist"));
+    json_decref(r);
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/winter.ini.off", x->dir);
+    unlink(p);
+    a = slurp(x->dir, "a.ini");
+    assert_string_equal(a, campaign);
+    free(a);
     /* a bulk set that the check refuses changes neither file */
     r = call(x, "POST", "/api/bulk",
              "{\"files\":[\"a.ini\",\"winter.ini\"],\"action\":\"set\",\"set\":"
