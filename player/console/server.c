@@ -19,7 +19,7 @@
 #include "console/util.h"
 
 #define LOG "console"
-#define CONN_LIMIT 64
+#define CONN_LIMIT 256 /* one thread each; the page opens a few, a busy office a hundred */
 #define CONN_TIMEOUT_S 120
 
 /* What one request gathers while its body arrives; freed by request_done. */
