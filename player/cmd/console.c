@@ -1,4 +1,4 @@
-/* kizuna console: the operator console in the browser (player/console/, docs/console.md).
+/* kizuna console: the operator console in the browser (player/console/, docs/console-api.md).
  * --set-password reads a password from standard input and prints the [console]
  * password_hash line to put into player.ini. */
 #include <getopt.h>

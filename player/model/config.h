@@ -40,7 +40,7 @@ typedef struct kz_config {
     char standby_text[256]; /* shown when nothing is playable */
     /* [fleet]: the MQTT client (fleet.h, docs/fleet.md) */
     kz_fleet_config fleet;
-    /* [console]: the operator console (console_config.h, docs/console.md) */
+    /* [console]: the operator console (console_config.h, docs/console-api.md) */
     kz_console_config console;
 } kz_config;
 

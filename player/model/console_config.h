@@ -1,4 +1,4 @@
-/* [console] in player.ini: the operator console's settings (docs/console.md). Configuration
+/* [console] in player.ini: the operator console's settings (docs/console-api.md). Configuration
  * only; the console itself is player/console/. The player ignores these keys, but they are
  * checked here so that `kizuna check` reports a typo with file:line like any other key. */
 #ifndef KZ_CONSOLE_CONFIG_H
