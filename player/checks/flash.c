@@ -913,7 +913,7 @@ int kz_flash_analyse(const char *path, const kz_flash_opts *opts, kz_flash_repor
      * path: the in-loop deblocking filter only touches block edges by a few code values, which
      * the cell averages wash out (skipping it buys ~10 % decode speed), and decoders that can
      * decode at reduced size do so (lowres). tests/unit/test_flash_clips.c compares its
-     * per-frame counts with the exact path's. */
+     * per-frame transitions and counts with the exact path's (test_fast_matches_exact). */
     dec->thread_count = 0;
     dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     if (!opts->exact) {

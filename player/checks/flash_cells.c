@@ -70,6 +70,36 @@ static void add_row(uint16_t *restrict acc, const uint8_t *restrict row, int n)
         acc[i] = (uint16_t)(acc[i] + row[i]);
 }
 
+/* The same for four rows at once: the column sums stay in registers across the four, which
+ * halves the loads and stores of acc. */
+static void add_rows4(uint16_t *restrict acc, const uint8_t *restrict r0,
+                      const uint8_t *restrict r1, const uint8_t *restrict r2,
+                      const uint8_t *restrict r3, int n)
+{
+    int i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int k = 0; k < 16; k++)
+            acc[i + k] = (uint16_t)(acc[i + k] + r0[i + k] + r1[i + k] + r2[i + k] + r3[i + k]);
+    for (; i < n; i++)
+        acc[i] = (uint16_t)(acc[i] + r0[i] + r1[i] + r2[i] + r3[i]);
+}
+
+/* a[0] + ... + a[n - 1], four at a time (independent sums, no chain of dependent adds). */
+static uint32_t span_sum(const uint16_t *a, int n)
+{
+    uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i];
+        s1 += a[i + 1];
+        s2 += a[i + 2];
+        s3 += a[i + 3];
+    }
+    for (; i < n; i++)
+        s0 += a[i];
+    return s0 + s1 + s2 + s3;
+}
+
 /* The mean of every cell of one plane (subsampled by s = 1 << sx, 1 << sy) into
  * mean[cell * 3 + comp]. A cell's edges are rounded outwards to whole samples of the plane, so
  * a cell narrower than a chroma sample still reads the sample under it. */
@@ -89,16 +119,19 @@ static void plane_means(kz_flash_cells *c, const uint8_t *data, int linesize, in
         for (int r0 = y0; r0 < y1; r0 += 256) {
             int r1 = r0 + 256 < y1 ? r0 + 256 : y1;
             memset(c->acc, 0, (size_t)pw * sizeof *c->acc);
-            for (int r = r0; r < r1; r++)
+            int r = r0;
+            for (; r + 4 <= r1; r += 4) {
+                const uint8_t *p = data + (size_t)r * linesize;
+                add_rows4(c->acc, p, p + linesize, p + 2 * (size_t)linesize,
+                          p + 3 * (size_t)linesize, pw);
+            }
+            for (; r < r1; r++)
                 add_row(c->acc, data + (size_t)r * linesize, pw);
             for (int gx = 0; gx < c->gw; gx++) {
                 int x0 = ex[gx] >> sx, x1 = (ex[gx + 1] + (1 << sx) - 1) >> sx;
                 x1 = x1 > pw ? pw : x1;
                 x1 = x1 > x0 ? x1 : x0 + 1;
-                uint32_t s = 0;
-                for (int x = x0; x < x1; x++)
-                    s += c->acc[x];
-                sum[gx] += s;
+                sum[gx] += span_sum(c->acc + x0, x1 - x0);
             }
         }
         for (int gx = 0; gx < c->gw; gx++) {
