@@ -148,11 +148,17 @@ static void plane_means(kz_flash_cells *c, const uint8_t *data, int linesize, in
 static void matrix(const AVFrame *fr, float *kr, float *kb)
 {
     switch (fr->colorspace) {
-    case AVCOL_SPC_BT709: *kr = 0.2126f, *kb = 0.0722f; return;
+    case AVCOL_SPC_BT709:
+        *kr = 0.2126f, *kb = 0.0722f;
+        return;
     case AVCOL_SPC_BT470BG:
-    case AVCOL_SPC_SMPTE170M: *kr = 0.299f, *kb = 0.114f; return;
+    case AVCOL_SPC_SMPTE170M:
+        *kr = 0.299f, *kb = 0.114f;
+        return;
     case AVCOL_SPC_BT2020_NCL:
-    case AVCOL_SPC_BT2020_CL: *kr = 0.2627f, *kb = 0.0593f; return;
+    case AVCOL_SPC_BT2020_CL:
+        *kr = 0.2627f, *kb = 0.0593f;
+        return;
     default:
         if (fr->height >= 720)
             *kr = 0.2126f, *kb = 0.0722f;
@@ -172,8 +178,8 @@ int kz_flash_cells_rgb(kz_flash_cells *c, const AVFrame *fr, int gw, int gh, uin
     if (gw < 1 || gh < 1 || gw > fr->width || gh > fr->height ||
         !kz_flash_cells_supported(fr->format))
         return -1;
-    if (c->src_w != fr->width || c->src_h != fr->height || c->format != fr->format ||
-        c->gw != gw || c->gh != gh || !c->mean)
+    if (c->src_w != fr->width || c->src_h != fr->height || c->format != fr->format || c->gw != gw ||
+        c->gh != gh || !c->mean)
         if (cells_setup(c, fr, gw, gh) < 0)
             return -1;
     plane_means(c, fr->data[0], fr->linesize[0], 0, 0, 0);

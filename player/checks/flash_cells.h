@@ -25,7 +25,6 @@ int kz_flash_cells_supported(int format);
 /* Fill rgb (gw * gh packed RGB24, full-range sRGB) with the cell means of fr, using the
  * Y'CbCr matrix of the frame (BT.709 for untagged HD, BT.601 below 720 lines) and its range.
  * The tables follow the frame size. 0, or -1 (unsupported format, out of memory). */
-int kz_flash_cells_rgb(kz_flash_cells *c, const struct AVFrame *fr, int gw, int gh,
-                       uint8_t *rgb);
+int kz_flash_cells_rgb(kz_flash_cells *c, const struct AVFrame *fr, int gw, int gh, uint8_t *rgb);
 void kz_flash_cells_free(kz_flash_cells *c);
 #endif
