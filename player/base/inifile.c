@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
+
+#include "regfile.h"
 
 typedef struct reader {
     const char *data;
@@ -163,14 +166,24 @@ int kz_ini_parse_file(const char *path, kz_ini_handler h, void *user)
 
 int kz_ini_parse_file_ex(const char *path, kz_ini_handler h, void *user, int flags)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
+    /* Never a FIFO: opening one would wait for a writer (and hang check, load and reload). */
+    int fd = kz_open_regular(path);
+    if (fd < 0)
+        return fd == KZ_NOT_REGULAR ? KZ_INI_NOT_REGULAR : -1;
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += got;
+    int err = 0;
+    while (buf) {
+        ssize_t got = read(fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            err = errno ? errno : EIO;
+            break;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
         if (len == cap) {
             char *n = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
             if (!n) {
@@ -182,11 +195,10 @@ int kz_ini_parse_file_ex(const char *path, kz_ini_handler h, void *user, int fla
             cap *= 2;
         }
     }
-    int err = ferror(f);
-    fclose(f);
+    close(fd);
     if (!buf || err) {
         free(buf);
-        errno = err ? EIO : ENOMEM;
+        errno = err ? err : ENOMEM;
         return -1;
     }
     int rc = kz_ini_parse_string_ex(buf, len, h, user, flags);

@@ -14,6 +14,7 @@
 
 #include "base/log.h"
 #include "base/png.h"
+#include "regfile.h" /* lib/regfile.h */
 
 #define LOG "plugins"
 
@@ -297,7 +298,11 @@ static int h_resolve_media(kz_host *h, const char *key, char *out, size_t out_si
         h_param_error(h, key, "%s is outside the content directory %s", real, rootreal);
         return KZ_ERR;
     }
-    if (stat(real, &st) || !S_ISREG(st.st_mode) || access(real, R_OK)) {
+    if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
+        h_param_error(h, key, "%s: %s", real, KZ_NOT_REGULAR_WHY);
+        return KZ_ERR;
+    }
+    if (stat(real, &st) || access(real, R_OK)) {
         h_param_error(h, key, "%s is not a readable file", real);
         return KZ_ERR;
     }

@@ -903,7 +903,10 @@ int kz_fonts_load(const char *fonts_ini, kz_fonts **out)
     else
         snprintf(f->dir, sizeof f->dir, ".");
     int rc = kz_ini_parse_file(f->ini, on_ini, &c);
-    if (rc < 0) {
+    if (rc == KZ_INI_NOT_REGULAR) {
+        kz_log(LOG_TEXT, KZ_LOG_ERROR, "%s:0: %s", f->ini, KZ_INI_NOT_REGULAR_WHY);
+        goto fail;
+    } else if (rc < 0) {
         kz_log(LOG_TEXT, KZ_LOG_ERROR, "%s: cannot read the font chain: %m", f->ini);
         goto fail;
     } else if (rc > 0) {

@@ -241,7 +241,10 @@ int kz_config_load(kz_config *c, const char *path)
     kz_config_defaults(c, x.base);
     snprintf(c->path, sizeof c->path, "%s", abs);
     int rc = kz_ini_parse_file(abs, on_key, &x);
-    if (rc < 0) {
+    if (rc == KZ_INI_NOT_REGULAR) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s:0: %s", path, KZ_INI_NOT_REGULAR_WHY);
+        x.errors++;
+    } else if (rc < 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: cannot read: %m", path);
         x.errors++;
     } else if (rc > 0) {

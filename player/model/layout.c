@@ -289,7 +289,10 @@ int kz_layouts_load(kz_layouts *ls, const char *dir)
     ctx x = {.ls = ls, .file = path};
     if (access(path, F_OK) == 0) {
         int rc = kz_ini_parse_file_ex(path, on_key, &x, KZ_INI_SECTIONS);
-        if (rc < 0) {
+        if (rc == KZ_INI_NOT_REGULAR) {
+            kz_log(LOG, KZ_LOG_ERROR, "%s:0: %s", path, KZ_INI_NOT_REGULAR_WHY);
+            ls->errors++;
+        } else if (rc < 0) {
             kz_log(LOG, KZ_LOG_ERROR, "%s: cannot read: %m", path);
             ls->errors++;
         } else if (rc > 0) {

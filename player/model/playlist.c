@@ -161,6 +161,12 @@ static int parse_into(kz_model *m, const char *text, size_t len, const char *fil
     ps.section[0] = 0;
     int rc = is_file ? kz_ini_parse_file(file, on_key, &ps)
                      : kz_ini_parse_string(text, len, on_key, &ps);
+    if (rc == KZ_INI_NOT_REGULAR) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s:0: %s; the playlist is skipped", file,
+               KZ_INI_NOT_REGULAR_WHY);
+        m->errors++;
+        return -1;
+    }
     if (rc < 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: cannot read: %m", file);
         m->errors++;
