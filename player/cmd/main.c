@@ -56,6 +56,7 @@ int main(int argc, char **argv)
         {"report", kz_cmd_report, "report LOG... [--from --to] --by campaign|day|item|hour"},
         {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot F|interrupt|clear"},
         {"flash", kz_cmd_flash, "flash  FILE [--format text|csv|json]"},
+        {"help", kz_cmd_help, "help   PLUGIN|keys [--format text|md|ini]   (the keys reference)"},
     };
     const size_t n = sizeof cmds / sizeof cmds[0];
     if (argc < 2) {
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
         printf("kizuna %s (plugin ABI %d.%d)\n", KZ_VERSION, KZ_ABI_MAJOR, KZ_ABI_MINOR);
         return 0;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        (!strcmp(argv[1], "help") && argc == 2)) {
         usage(stdout, cmds, n);
         return 0;
     }

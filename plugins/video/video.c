@@ -788,6 +788,21 @@ static kz_us v_next_change(kz_instance *inst, kz_us t)
     return next == KZ_CHANGE_NEVER ? next : next - v->start;
 }
 
+/* The keys, for `kizuna help video`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key video_keys[] = {
+    {"file", "file", "required", "barrier-free-month.mp4",
+     "the clip (H.264, H.265, VP9, AV1 in MP4, MKV, WebM), relative to the content directory"},
+    {"fit", "fit|fill|stretch", "fit", "fill", "fit: letterboxed; fill: cropped; stretch"},
+    {"background", "colour", "black", "#1c2a3a", "colour of the letterbox bars"},
+    {"loop", "yes|no", "no", "yes", "start again at the end of the clip"},
+    {"start", "seconds", "0", "2.5", "where in the clip the item begins"},
+    {"volume", "number 0-100", "0 (audio off)", "40", "audio volume"},
+    {"threads", "integer 1-16", "2", "4", "decoder frame threads"},
+    {"untimed", "yes|no", "no", "no",
+     "show every frame once, as fast as it is drawn (kizuna bench)"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin video_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -803,6 +818,7 @@ static const kz_plugin video_plugin = {
     .destroy = v_destroy,
     .opaque = v_opaque,
     .next_change = v_next_change,
+    .keys = video_keys,
 };
 
 KZ_PLUGIN_EXPORT(video_plugin)
