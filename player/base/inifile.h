@@ -27,6 +27,20 @@ int kz_ini_parse_file_ex(const char *path, kz_ini_handler h, void *user, int fla
 int kz_ini_parse_string_ex(const char *text, size_t len, kz_ini_handler h, void *user,
                            int flags);
 
+/* A repeat the reader found in one file: a [section] header given before (key NULL), or a
+ * key given again in the same occurrence of a section (a continuation line is not a
+ * repeat). line: the repeat; first: the line where it was first given. With a repeat
+ * callback the first one counts: the repeat (a repeated section with all its keys) is not
+ * handed to the key handler. */
+typedef void (*kz_ini_repeat)(void *user, const char *section, const char *key, int line,
+                              int first);
+int kz_ini_parse_file_rep(const char *path, kz_ini_handler h, kz_ini_repeat rep, void *user,
+                          int flags);
+int kz_ini_parse_string_rep(const char *text, size_t len, kz_ini_handler h, kz_ini_repeat rep,
+                            void *user, int flags);
+/* The message every reader logs after "file:line: " for a repeat (snprintf's return). */
+int kz_ini_repeat_text(char *buf, size_t size, const char *section, const char *key, int first);
+
 /* Marker put in front of the second and later pieces of an over-long physical line: the
  * piece continues the value without a line break. */
 #define KZ_INI_JOIN '\x01'
