@@ -471,7 +471,8 @@ static void loaded_names(const kz_registry *r, char *out, size_t n)
 }
 
 /* The item's text keys (type "text..." in the plugin's table) before the plugin sees them:
- * a size limit, valid UTF-8, ruby markup that closes. A problem is an error with the key's
+ * a size limit, valid UTF-8, and ruby markup that closes unless the type is a template
+ * ("text with placeholders": its {days} is not markup). A problem is an error with the key's
  * file:line (the line of the value's continuation line holding it) and the item is skipped:
  * the engine would draw replacement characters or stray braces, or lay out a megabyte. */
 static int check_texts(const kz_item *it, const kz_loaded_plugin *lp)
@@ -490,7 +491,8 @@ static int check_texts(const kz_item *it, const kz_loaded_plugin *lp)
                    KZ_TEXT_MAX_BYTES);
             return 1;
         }
-        if (kz_text_markup_check(kv->value, len, &at, &why) == 0)
+        int ruby = strstr(k->type, "placeholder") == NULL;
+        if (kz_text_markup_check(kv->value, len, ruby, &at, &why) == 0)
             continue;
         int line = kv->line;
         for (size_t b = 0; b < at; b++)

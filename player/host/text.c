@@ -1150,7 +1150,7 @@ static size_t utf8_valid_len(const unsigned char *u, size_t n)
     return extra + 1;
 }
 
-int kz_text_markup_check(const char *s, size_t len, size_t *at, const char **why)
+int kz_text_markup_check(const char *s, size_t len, int ruby, size_t *at, const char **why)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
@@ -1164,7 +1164,7 @@ int kz_text_markup_check(const char *s, size_t len, size_t *at, const char **why
     }
     /* The markup bytes are ASCII, never part of a multi-byte sequence. The rule is
      * hl_parse's, made strict: what it would draw as a literal brace is refused here. */
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; ruby && i < len; i++) {
         if (s[i] == '\\' && i + 1 < len && s[i + 1] != '\n') {
             i++;
             continue;

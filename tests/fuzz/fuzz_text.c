@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The host's check of text keys: a refusal names a byte inside the text. */
     size_t len = strlen(text), at = 0;
     const char *why = NULL;
-    int rc = kz_text_markup_check(text, len, &at, &why);
+    int rc = kz_text_markup_check(text, len, data[0] & 1, &at, &why);
     if (rc != 0 && (rc != -1 || at >= len || !why))
         abort();
     int box_w = (data[0] & 0x0F) * 20; /* 0 (no wrapping) .. 300 */

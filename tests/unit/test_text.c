@@ -336,9 +336,9 @@ static void markup_check(void **state)
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         size_t at = 99;
         const char *why = NULL;
-        if (kz_text_markup_check(good[i], strlen(good[i]), &at, &why))
+        if (kz_text_markup_check(good[i], strlen(good[i]), 1, &at, &why))
             fprintf(stderr, "refused: %s (%s)\n", good[i], why);
-        assert_int_equal(kz_text_markup_check(good[i], strlen(good[i]), &at, &why), 0);
+        assert_int_equal(kz_text_markup_check(good[i], strlen(good[i]), 1, &at, &why), 0);
     }
     static const struct {
         const char *s;
@@ -362,9 +362,13 @@ static void markup_check(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         size_t at = 99;
         const char *why = NULL;
-        assert_int_equal(kz_text_markup_check(bad[i].s, strlen(bad[i].s), &at, &why), -1);
+        assert_int_equal(kz_text_markup_check(bad[i].s, strlen(bad[i].s), 1, &at, &why), -1);
         assert_int_equal(at, bad[i].at);
         assert_non_null(strstr(why, bad[i].why));
+        /* a template ({days}) is checked for UTF-8 only */
+        int utf8 = strstr(bad[i].why, "UTF-8") != NULL;
+        assert_int_equal(kz_text_markup_check(bad[i].s, strlen(bad[i].s), 0, &at, &why),
+                         utf8 ? -1 : 0);
     }
 }
 
