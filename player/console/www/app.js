@@ -47,6 +47,13 @@ function where(p) {
   return el('span', { class: 'where' }, p.file + ':' + p.line);
 }
 
+/* a problem of kizuna check: file:line in its own tag, then the message without it */
+function problemLine(p) {
+  const head = p.file + ':' + p.line + ': ';
+  const m = p.message.startsWith(head) ? p.message.slice(head.length) : p.message;
+  return el('div', { class: p.severity === 'error' ? 'err' : 'warnmsg' }, where(p), ' ', m);
+}
+
 function pad(n) { return String(n).padStart(2, '0'); }
 function isoDate(d) { return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()); }
 
@@ -120,8 +127,7 @@ function monthsRuler() {
 }
 
 function problemsList(problems) {
-  return el('ul', { class: 'problems' }, (problems || []).map((p) =>
-    el('li', { class: p.severity === 'error' ? 'err' : 'warnmsg' }, where(p), ' ', p.message)));
+  return el('div', { class: 'problems' }, (problems || []).map(problemLine));
 }
 
 async function viewCampaigns(v, year) {
@@ -415,7 +421,7 @@ async function viewEdit(v, file) {
    * header; the rest above the form */
   const showProblems = (problems, name) => {
     for (const p of problems) {
-      const line = el('div', { class: p.severity === 'error' ? 'err' : 'warnmsg' }, where(p), ' ', p.message);
+      const line = problemLine(p);
       let spot = null;
       if (p.file === name && p.section === 'playlist' && p.key) {
         spot = $('.field[data-key="' + CSS.escape(p.key) + '"]', v);
@@ -571,7 +577,7 @@ async function viewPreview(v) {
   const info = el('p', { id: 'preview-info', class: 'hint' });
   const onAir = el('p', { id: 'on-air' });
   const strip = el('div', { class: 'timeline', id: 'timeline' });
-  let slots = [], slotDay = null;
+  let slots = [], slotDay = null, shown = 0;
   const at = () => day.value + 'T' + (time.value.length === 5 ? time.value + ':00' : time.value);
   const setAt = (s) => { day.value = s.slice(0, 10); time.value = s.slice(11, 19); };
   const loadDay = async () => {
@@ -594,8 +600,10 @@ async function viewPreview(v) {
     sessionStorage.setItem('kz-orient', orient.value);
     box.className = 'preview ' + orient.value;
     info.textContent = t('preview.drawing');
-    const t0 = performance.now();
-    const r = await KZ_API.get('/api/preview?at=' + encodeURIComponent(at()) + '&orientation=' + orient.value, { raw: true });
+    const t0 = performance.now(), seq = ++shown;
+    const url = '/api/preview?at=' + encodeURIComponent(at()) + '&orientation=' + orient.value;
+    const r = await KZ_API.get(url, { raw: true });
+    if (seq !== shown) return; /* a later request replaces this one */
     if (!r.ok) {
       let m = t('err.status', { status: r.status });
       try { m = JSON.parse(await r.data.text()).error; } catch (e) { /* not JSON */ }
@@ -604,6 +612,7 @@ async function viewPreview(v) {
     }
     if (img.src) URL.revokeObjectURL(img.src);
     img.src = URL.createObjectURL(r.data);
+    img.dataset.src = url;
     info.textContent = t('preview.drawn', { at: at(), ms: Math.round(performance.now() - t0) });
     await loadDay();
     const i = current();
