@@ -6,6 +6,7 @@
  * starts the console and the player and passes:
  *   KZ_URL       the console's address          KZ_PASSWORD  its password
  *   KZ_PLAYLISTS the playlist folder it edits   KZ_OUT       where screenshots go
+ *   KZ_MEDIA     files to drop on the media page KZ_CONTENT  the content folder
  * Exit status 0 when every step passed; the first failure is printed and exits 1. */
 'use strict';
 const fs = require('fs');
@@ -13,6 +14,7 @@ const path = require('path');
 const { chromium } = require('playwright-core');
 
 const URL = process.env.KZ_URL, PW = process.env.KZ_PASSWORD;
+const MEDIA = process.env.KZ_MEDIA, CONTENT = process.env.KZ_CONTENT;
 const PL = process.env.KZ_PLAYLISTS, OUT = process.env.KZ_OUT || 'build/browser';
 const FILE = '40-browser-month.ini';
 const TITLE = '点字ブロックの上に|物を置かないでください';
@@ -27,7 +29,7 @@ async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
     executablePath: process.env.KZ_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
+    args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none', '--lang=ja'],
   });
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'ja-JP' });
   const problems = [];
@@ -158,7 +160,27 @@ async function main() {
     await page.waitForSelector('#campaigns tr[data-file="' + FILE + '"]', { timeout: 30000 });
     check(fs.readFileSync(path.join(PL, FILE), 'utf8') === written, 'undo brings the file back as it was');
 
-    /* 7. the screen live: an interrupt behind a confirmation */
+    /* 7. media by drag and drop: a picture, a calm clip, a flashing clip, a file that is not media */
+    await page.goto(URL + '#/media');
+    await page.waitForSelector('#drop');
+    const files = fs.readdirSync(MEDIA).sort().map((n) => ({ name: n, bytes: Array.from(fs.readFileSync(path.join(MEDIA, n))) }));
+    const dt = await page.evaluateHandle((fl) => {
+      const d = new DataTransfer();
+      for (const f of fl) d.items.add(new File([new Uint8Array(f.bytes)], f.name));
+      return d;
+    }, files);
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
+    await page.waitForFunction((n) => document.querySelectorAll('.upload.done').length === n, files.length, { timeout: 120000 });
+    const result = async (n) => (await page.textContent('.upload[data-file="' + n + '"] .result')).trim();
+    check((await result('still.png')).startsWith('画像'), 'a dropped picture is stored as a picture: ' + await result('still.png'));
+    check((await result('calm.mp4')).includes('PASS'), 'a calm clip passes the flash analysis: ' + await result('calm.mp4'));
+    check((await result('flashing.mp4')).includes('FAIL'), 'a flashing clip fails it, and the page says so: ' + await result('flashing.mp4'));
+    check((await result('fake.png')).includes('nothing was stored') && !fs.existsSync(path.join(CONTENT, 'fake.png')),
+          'a file that is not media is refused and not stored: ' + await result('fake.png'));
+    check(fs.existsSync(path.join(CONTENT, 'calm.mp4')), 'the calm clip is in the content folder');
+    await shot('11-media');
+
+    /* 8. the screen live: an interrupt behind a confirmation */
     await page.goto(URL + '#/screen');
     await waitText('#status', 'screen', 20000);
     await page.fill('#interrupt-text', INTERRUPT);
@@ -177,20 +199,20 @@ async function main() {
     await page.waitForTimeout(800);
     await page.click('text=更新');
     await page.waitForTimeout(1500);
-    await shot('11-screen');
+    await shot('12-screen');
     const shotPng = await page.evaluate(async () => {
       const r = await fetch('/api/screen/screenshot');
       return Array.from(new Uint8Array(await r.arrayBuffer()));
     });
     fs.writeFileSync(path.join(OUT, 'player-screenshot.png'), Buffer.from(shotPng));
 
-    /* 8. English by the switch */
+    /* 9. English by the switch */
     await page.click('#lang');
     await waitText('#nav', 'Campaigns');
     check((await page.textContent('h1')) === 'The screen, live', 'the switch puts the page in English');
     await page.goto(URL + '#/campaigns');
     await page.waitForSelector('#campaigns');
-    await shot('12-english');
+    await shot('13-english');
 
     check(problems.length === 0, 'no script errors on the page' + (problems.length ? ': ' + problems.join('; ') : ''));
   } catch (e) {

@@ -58,8 +58,17 @@ url=$(sed -n 's/^kizuna console: \(http[^ ]*\)$/\1/p' "$tmp/console.out")
 [ -n "$url" ] || { cat "$tmp/console.out" "$tmp/console.log"; echo "the console printed no address"; exit 1; }
 echo "console at $url"
 
+# what the media page gets dropped on it: a picture, a calm clip, a clip flashing 5 times a
+# second over the whole frame (docs/accessibility.md), and text that calls itself a PNG
+mkdir -p "$tmp/drop"
+ffmpeg -v error -f lavfi -i "color=c=0x2060a0:s=320x180" -frames:v 1 "$tmp/drop/still.png"
+ffmpeg -v error -f lavfi -i "color=c=0x2060a0:s=320x180:r=30:d=2" -pix_fmt yuv420p "$tmp/drop/calm.mp4"
+ffmpeg -v error -f lavfi -i "color=c=black:s=320x180:r=30:d=3" \
+    -vf "geq=lum='if(mod(floor(N/3),2),235,16)':cb=128:cr=128" -pix_fmt yuv420p "$tmp/drop/flashing.mp4"
+echo "this is not a picture" >"$tmp/drop/fake.png"
+
 rm -rf "$OUT" && mkdir -p "$OUT"
-KZ_URL=$url KZ_PASSWORD=$password KZ_PLAYLISTS=$tmp/pl KZ_OUT=$OUT KZ_CHROMIUM=$CHROMIUM \
+KZ_MEDIA=$tmp/drop KZ_CONTENT=$tmp/content KZ_URL=$url KZ_PASSWORD=$password KZ_PLAYLISTS=$tmp/pl KZ_OUT=$OUT KZ_CHROMIUM=$CHROMIUM \
     NODE_PATH=$PWD/tests/browser/node_modules timeout 300 node tests/browser/console.test.js ||
     { echo "--- console log"; tail -20 "$tmp/console.log"; echo "--- player log"; tail -20 "$tmp/player.log"
       echo "the browser test failed (screenshots in $OUT)"; exit 1; }

@@ -44,7 +44,7 @@ function errText(r) {
 }
 
 function where(p) {
-  return el('span', { class: 'where' }, p.file + ':' + p.line);
+  return p.file ? el('span', { class: 'where' }, p.file + ':' + p.line) : null;
 }
 
 /* a problem of kizuna check: file:line in its own tag, then the message without it */
@@ -350,6 +350,7 @@ async function viewEdit(v, file) {
   const fileIn = el('input', { id: 'file', value: doc.file, placeholder: '40-example.ini', readonly: !!file, size: 32 });
   const f = {};
   for (const k of FORM_KEYS) f[k] = el('input', { id: 'f-' + k, name: k, value: pl[k] || '', placeholder: t('ph.' + k) });
+  f.dates.size = 34;
   f.priority.type = 'number'; f.weight.type = 'number'; f.weight.min = 1;
   f.interrupt = el('select', { id: 'f-interrupt' }, ['', 'no', 'yes'].map((o) =>
     el('option', { value: o, selected: (pl.interrupt || '') === o }, o ? t('interrupt.' + o) : t('default'))));
@@ -420,7 +421,11 @@ async function viewEdit(v, file) {
   /* each problem beside the field it came from: [playlist] keys, an item's key row or its
    * header; the rest above the form */
   const showProblems = (problems, name) => {
-    for (const p of problems) {
+    const aside = problems.filter((p) => p.file !== name && p.severity !== 'error');
+    if (aside.length)
+      general.append(el('details', {}, el('summary', { class: 'hint' }, t('edit.other_warnings', { n: aside.length })),
+        aside.map(problemLine)));
+    for (const p of problems.filter((x) => !aside.includes(x))) {
       const line = problemLine(p);
       let spot = null;
       if (p.file === name && p.section === 'playlist' && p.key) {
@@ -455,7 +460,8 @@ async function viewEdit(v, file) {
       return;
     }
     const msg = el('div', { class: 'err', id: 'save-error' }, errText(r));
-    general.append(msg);
+    $('#flash').replaceChildren();
+    general.prepend(msg);
     if (r.status === 422 && r.data.problems) showProblems(r.data.problems, name);
     if (r.status === 409 && r.data.code === 'conflict')
       general.append(el('p', {}, t('edit.conflict')), el('div', { class: 'diff' },
@@ -525,7 +531,7 @@ async function viewMedia(v) {
   const send = async (file) => {
     const bar = el('progress', { max: 1, value: 0 });
     const what = el('span', { class: 'hint' }, t('media.uploading'));
-    const row = el('div', { class: 'panel upload' }, el('strong', {}, file.name), ' ', size(file.size), ' ', bar, ' ', what);
+    const row = el('div', { class: 'panel upload', 'data-file': file.name }, el('strong', {}, file.name), ' ', size(file.size), ' ', bar, ' ', what);
     uploads.prepend(row);
     if (file.size > r.data.upload_max) {
       what.replaceWith(el('span', { class: 'err' }, t('media.too_big', { max: size(r.data.upload_max) })));
@@ -536,9 +542,11 @@ async function viewMedia(v) {
       if (p >= 1) { bar.removeAttribute('value'); what.textContent = t('media.analysing'); }
     });
     bar.max = 1; bar.value = 1;
-    if (!res.ok) { what.replaceWith(el('span', { class: 'err' }, errText(res))); return; }
-    const fl = res.data.flash;
-    what.replaceWith(el('span', {}, t('media.kind.' + res.data.kind), ' ',
+    if (!res.ok) { row.classList.add('done'); what.replaceWith(el('span', { class: 'err result' }, errText(res))); return; }
+    const fl = res.data.flash && res.data.flash.verdict
+      ? { verdict: res.data.flash.verdict.toUpperCase(), reason: res.data.flash.reason } : null;
+    row.classList.add('done');
+    what.replaceWith(el('span', { class: 'result' }, t('media.kind.' + res.data.kind), ' ',
       fl ? el('span', { class: 'verdict ' + fl.verdict }, fl.verdict) : t('media.no_flash'), ' ',
       fl ? el('span', { class: 'hint' }, fl.reason) : null,
       fl && fl.verdict === 'FAIL' ? el('div', { class: 'err' }, t('media.fail_hint')) : null));
@@ -753,7 +761,8 @@ async function viewScreen(v) {
 
 async function route() {
   applyStatic();
-  const v = $('#view');
+  const gen = ++routeGen;
+  const v = el('div');
   const hash = location.hash || '#/campaigns';
   if (!state.session || !state.session.logged_in) {
     const r = await KZ_API.get('/api/session', { noRedirect: true });
@@ -764,16 +773,19 @@ async function route() {
   $('#nav').hidden = !logged;
   $('#logout').hidden = !logged;
   $('#screen-name').textContent = state.session.screen ? t('screen.name', { name: state.session.screen }) : '';
-  v.replaceChildren();
-  if (!logged) { viewLogin(v); return; }
+  const show = () => { if (gen === routeGen) $('#view').replaceChildren(v); };
+  if (!logged) { viewLogin(v); show(); return; }
   const [, page, arg] = hash.match(/^#\/([a-z]*)\/?(.*)$/) || [];
   $$('#nav a').forEach((a) => a.classList.toggle('on', a.getAttribute('href') === '#/' + (page === 'edit' || page === 'new' ? 'campaigns' : page)));
   const views = { campaigns: viewCampaigns, media: viewMedia, preview: viewPreview, plan: viewPlan,
                   report: viewReport, screen: viewScreen };
+  /* the view is built aside and shown when ready, so a route started later wins */
   if (page === 'edit') await viewEdit(v, decodeURIComponent(arg));
   else if (page === 'new') await viewEdit(v, null);
   else await (views[page] || viewCampaigns)(v);
+  show();
 }
+let routeGen = 0;
 
 window.addEventListener('hashchange', route);
 window.addEventListener('kz-login', () => { state.session = null; route(); });
