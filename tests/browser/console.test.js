@@ -206,10 +206,24 @@ async function main() {
     });
     fs.writeFileSync(path.join(OUT, 'player-screenshot.png'), Buffer.from(shotPng));
 
-    /* 9. English by the switch */
+    /* 9. proof of play of that day, by campaign: the player's log so far */
+    await page.goto(URL + '#/report');
+    await page.waitForSelector('#by');
+    await page.fill('#report-from', '2025-02-03');
+    await page.fill('#report-to', '2025-02-03');
+    await page.click('#report-go');
+    await page.waitForSelector('#report-table, #report .err, #report .empty', { timeout: 30000 });
+    check(await page.$('#report .err') === null, 'proof of play by campaign answers without an error');
+    check(await page.$('#report a[href*="format=csv"]') !== null, 'with a CSV download');
+    await page.waitForFunction(() => { const i = document.querySelector('#report-chart'); return i && i.complete && i.naturalWidth > 0; },
+                               null, { timeout: 30000 });
+    check(true, 'and the chart (kizuna report --format png)');
+    await shot('14-report');
+
+    /* 10. English by the switch */
     await page.click('#lang');
     await waitText('#nav', 'Campaigns');
-    check((await page.textContent('h1')) === 'The screen, live', 'the switch puts the page in English');
+    check((await page.textContent('h1')) === 'Proof of play', 'the switch puts the page in English');
     await page.goto(URL + '#/campaigns');
     await page.waitForSelector('#campaigns');
     await shot('13-english');

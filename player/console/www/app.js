@@ -546,6 +546,7 @@ async function viewMedia(v) {
     const fl = res.data.flash && res.data.flash.verdict
       ? { verdict: res.data.flash.verdict.toUpperCase(), reason: res.data.flash.reason } : null;
     row.classList.add('done');
+    $('#media').append(el('tr', {}, el('td', {}, res.data.file), el('td', {}, size(res.data.size))));
     what.replaceWith(el('span', { class: 'result' }, t('media.kind.' + res.data.kind), ' ',
       fl ? el('span', { class: 'verdict ' + fl.verdict }, fl.verdict) : t('media.no_flash'), ' ',
       fl ? el('span', { class: 'hint' }, fl.reason) : null,
@@ -671,7 +672,7 @@ function viewPlan(v) {
 /* ---- proof of play ---------------------------------------------------------------------- */
 
 function table(rows) {
-  if (!Array.isArray(rows) || !rows.length) return el('p', { class: 'hint' }, t('report.empty'));
+  if (!Array.isArray(rows) || !rows.length) return el('p', { class: 'hint empty' }, t('report.empty'));
   const cols = Object.keys(rows[0]);
   return el('table', { class: 'list', id: 'report-table' }, el('tr', {}, cols.map((c) => el('th', {}, c))),
     rows.map((r) => el('tr', {}, cols.map((c) => el('td', {}, typeof r[c] === 'object' ? JSON.stringify(r[c]) : r[c])))));
@@ -695,12 +696,12 @@ function viewReport(v) {
       el('div', { class: 'toolbar' },
         el('a', { href: '/api/report?' + q() + '&format=csv', download: 'proof-of-play-' + by.value + '.csv' }, t('report.csv')),
         el('a', { href: '/api/report?' + q() + '&format=png', download: 'proof-of-play-' + by.value + '.png' }, t('report.png'))),
-      el('img', { src: '/api/report?' + q() + '&format=png', alt: t('report.chart'), style: 'max-width:100%' }),
+      el('img', { src: '/api/report?' + q() + '&format=png', id: 'report-chart', alt: t('report.chart'), style: 'max-width:100%' }),
       table(rows));
   };
   v.append(el('h1', {}, t('report.title')), el('p', { class: 'hint' }, t('report.hint')),
     el('div', { class: 'toolbar' }, by, t('report.from'), from, t('report.to'), to,
-      el('button', { class: 'primary', onclick: load }, t('report.show'))), out);
+      el('button', { class: 'primary', id: 'report-go', onclick: load }, t('report.show'))), out);
 }
 
 /* ---- the screen, live ------------------------------------------------------------------- */
