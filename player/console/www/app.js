@@ -106,7 +106,7 @@ function colourOf(name) {
   return 'hsl(' + h + ',62%,45%)';
 }
 
-function drawStrip(canvas, daysOn, colour) {
+function drawStrip(canvas, daysOn, colour, year) {
   const n = daysOn ? daysOn.length : 365;
   canvas.width = n;
   canvas.height = 14;
@@ -116,8 +116,8 @@ function drawStrip(canvas, daysOn, colour) {
   g.fillStyle = colour;
   for (let i = 0; daysOn && i < n; i++) if (daysOn[i] === '1') g.fillRect(i, 0, 1, 14);
   const today = new Date();
-  const start = new Date(today.getFullYear(), 0, 1);
-  const d = Math.floor((today - start) / 86400000);
+  if (today.getFullYear() !== year) return; /* the mark of today only in this year's strip */
+  const d = Math.floor((today - new Date(year, 0, 1)) / 86400000);
   g.fillStyle = '#000';
   g.fillRect(d, 0, 1, 14);
 }
@@ -177,7 +177,7 @@ async function viewCampaigns(v, year) {
       el('button', { class: 'primary', id: 'new-campaign', onclick: () => { location.hash = '#/new'; } },
          t('campaigns.new')),
       el('span', { class: 'spacer' }),
-      el('button', { onclick: () => { sessionStorage.setItem('kz-year', year - 1); route(); } }, '◀'),
+      el('button', { id: 'year-prev', onclick: () => { sessionStorage.setItem('kz-year', year - 1); route(); } }, '◀'),
       el('strong', { id: 'year' }, String(r.data.year)),
       el('button', { onclick: () => { sessionStorage.setItem('kz-year', year + 1); route(); } }, '▶'),
       el('span', {}, '　'),
@@ -200,7 +200,7 @@ async function viewCampaigns(v, year) {
     const box = el('input', { type: 'checkbox', value: c.file, 'aria-label': c.file });
     boxes.push(box);
     const strip = el('canvas', { class: 'strip' });
-    drawStrip(strip, c.days_on, colourOf(pl.campaign || c.file));
+    drawStrip(strip, c.days_on, colourOf(pl.campaign || c.file), r.data.year);
     const times = pl.times || t('all_day');
     table.append(el('tr', { class: c.on ? '' : 'off', 'data-file': c.file },
       el('td', {}, box),
