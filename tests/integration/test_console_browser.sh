@@ -23,15 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# the page's list of plugin keys is what the binary says (tests/browser/plugin-keys.py)
-"$KZ" help keys --format ini | python3 tests/browser/plugin-keys.py >"$tmp/keys.js"
-cmp -s "$tmp/keys.js" player/console/www/plugin-keys.js || {
-    diff "$tmp/keys.js" player/console/www/plugin-keys.js | head -20
-    echo "player/console/www/plugin-keys.js differs from kizuna help keys: regenerate it with"
-    echo "  build/kizuna help keys --format ini | python3 tests/browser/plugin-keys.py >player/console/www/plugin-keys.js"
-    exit 1
-}
-
 # a copy of the demo: its playlists, fresh demo media, a small window, a password
 cp -r playlists "$tmp/pl"
 sh tools/make-demo-media.sh "$tmp/content" >"$tmp/media.log" 2>&1 ||

@@ -231,7 +231,7 @@ function crossesMidnight(times) {
 /* ---- campaign editor -------------------------------------------------------------------- */
 
 const FORM_KEYS = ['campaign', 'dates', 'days', 'times', 'priority', 'weight', 'zone', 'interrupt'];
-const LANGS = ['', '.en', '.zh-Hans', '.ko', '.vi'];
+const LANGS = ['.ja', '.en', '.zh-Hans', '.ko', '.vi'];
 const MAIN_KEYS = { notice: ['title', 'body'], video: ['file'], image: ['file'], qr: ['text'],
                     ticker: ['text'], countdown: ['target', 'before'], color: ['color'], clock: [] };
 
@@ -262,23 +262,42 @@ function keyRow(item, key, value) {
   return row;
 }
 
+/* The keys each plugin accepts, and those of every item, as kizuna help keys gives them
+ * (GET /api/keys): {plugin: [{name, example, doc}]}; NAME.LANG stands for one key per
+ * language. Loaded once a session. */
+let pluginKeys = null;
+async function loadKeys() {
+  if (pluginKeys) return true;
+  const r = await KZ_API.get('/api/keys');
+  if (!r.ok || !r.data || !Array.isArray(r.data.plugins)) return false;
+  pluginKeys = {};
+  for (const p of r.data.plugins) pluginKeys[p.name] = (r.data.item || []).concat(p.keys || []);
+  return true;
+}
+
 function keyDatalists() {
   const lists = [];
-  for (const [plugin, keys] of Object.entries(KZ_PLUGIN_KEYS)) {
-    const names = new Set();
-    for (const [k] of keys) {
-      if (k === 'plugin') continue;
-      names.add(k);
-      if (['title', 'body', 'footer', 'text', 'caption'].includes(k)) LANGS.forEach((l) => names.add(k + l));
+  for (const [plugin, keys] of Object.entries(pluginKeys)) {
+    const opts = new Map();
+    for (const k of keys) {
+      if (k.name === 'plugin') continue;
+      const label = k.doc || '';
+      if (k.name.endsWith('.LANG')) {
+        const base = k.name.slice(0, -5);
+        LANGS.forEach((l) => opts.set(base + l, label));
+      } else {
+        opts.set(k.name, label);
+      }
     }
-    lists.push(el('datalist', { id: 'keys-' + plugin }, [...names].map((n) => el('option', { value: n }))));
+    lists.push(el('datalist', { id: 'keys-' + plugin },
+      [...opts].map(([n, label]) => el('option', { value: n, label }))));
   }
   return lists;
 }
 
 function exampleOf(plugin, key) {
-  const hit = (KZ_PLUGIN_KEYS[plugin] || []).find(([k]) => k === key.replace(/\.[a-zA-Z-]+$/, ''));
-  return hit ? hit[1] : '';
+  const hit = (pluginKeys[plugin] || []).find((k) => k.name === key);
+  return hit && hit.example ? hit.example : '';
 }
 
 function itemCard(list, section, keys, fromName) {
@@ -288,8 +307,8 @@ function itemCard(list, section, keys, fromName) {
                            'data-from': fromName || '' });
   const name = el('input', { class: 'section', value: section, 'aria-label': t('item.name'), size: 18 });
   const sel = el('select', { class: 'plugin', 'aria-label': t('item.plugin') },
-    Object.keys(KZ_PLUGIN_KEYS).map((p) => el('option', { value: p, selected: p === plugin }, t('plugin.' + p))));
-  if (!KZ_PLUGIN_KEYS[plugin]) sel.append(el('option', { value: plugin, selected: true }, plugin));
+    Object.keys(pluginKeys).map((p) => el('option', { value: p, selected: p === plugin }, pluginName(p))));
+  if (!pluginKeys[plugin]) sel.append(el('option', { value: plugin, selected: true }, plugin));
   const kv = el('div', { class: 'kv' });
   for (const [k, v] of keys) if (k !== 'plugin') kv.append(keyRow(card, k, v));
   const move = (d) => {
@@ -339,7 +358,13 @@ function newItem(list, plugin) {
   if (first) first.focus();
 }
 
+/* a plugin the catalogue has no word for (a new one) is shown by its own name */
+function pluginName(p) {
+  return KZ_STRINGS[KZ_LANG()]['plugin.' + p] || p;
+}
+
 async function viewEdit(v, file) {
+  if (!await loadKeys()) { v.append(el('p', { class: 'err' }, t('edit.no_keys'))); return; }
   let doc = { file: '', version: 'none', playlist: [], items: [], text: '', on: true };
   if (file) {
     const r = await KZ_API.get('/api/campaigns/' + encodeURIComponent(file));
@@ -390,8 +415,8 @@ async function viewEdit(v, file) {
     el('div', { class: 'field', 'data-sec': 'playlist', 'data-key': key }, ...controls, el('div', { class: 'errs' })));
   const items = el('div', { id: 'items' });
   for (const it of doc.items) items.append(itemCard(items, it.section, it.keys, it.section));
-  const addSel = el('select', { id: 'add-plugin' }, Object.keys(KZ_PLUGIN_KEYS).map((p) =>
-    el('option', { value: p }, t('plugin.' + p))));
+  const addSel = el('select', { id: 'add-plugin' }, Object.keys(pluginKeys).map((p) =>
+    el('option', { value: p }, pluginName(p))));
   const general = el('div', { id: 'general-errors' });
   const itemDur = el('input', { id: 'items-duration', placeholder: '15s', size: 6 });
 
