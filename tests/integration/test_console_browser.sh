@@ -42,7 +42,8 @@ player=$!
 i=0; while [ ! -S "$tmp/logs/control.sock" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$tmp/logs/control.sock" ] || { cat "$tmp/player.log"; echo "the player made no control socket"; exit 1; }
 
-"$KZ" console --config "$ini" --listen 127.0.0.1:0 >"$tmp/console.out" 2>"$tmp/console.log" &
+# the page from this tree, wherever the binary under test was built (build/, build/asan/)
+KIZUNA_WWW=$PWD/player/console/www "$KZ" console --config "$ini" --listen 127.0.0.1:0 >"$tmp/console.out" 2>"$tmp/console.log" &
 console=$!
 i=0; while ! grep -q '^kizuna console: http' "$tmp/console.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 url=$(sed -n 's/^kizuna console: \(http[^ ]*\)$/\1/p' "$tmp/console.out")
@@ -79,4 +80,10 @@ corner=$(ffmpeg -v error -i "$OUT/player-screenshot.png" -vf "crop=1:1:2:2" -f r
     od -An -tx1 | tr -d ' \n')
 [ "$corner" = 9a0000 ] || { echo "the player's screenshot corner is $corner, not the interrupt's red"; exit 1; }
 grep -q 'interrupt' "$tmp/logs/console-audit.log" || { echo "the interrupt is not in the audit log"; exit 1; }
+# both stop cleanly, and under ASan/UBSan (KZ_BUILD=build/asan) they reported nothing
+kill "$console" "$player"; wait "$console" || { echo "the console did not stop cleanly"; exit 1; }
+wait "$player" || true; console= player=
+if grep -E 'Sanitizer|runtime error' "$tmp/console.log" "$tmp/player.log"; then
+    echo "sanitizer reports above"; exit 1
+fi
 echo "console browser test: $(ls "$OUT"/*.png | wc -l) pictures in $OUT"
