@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define KZ_ABI_MAJOR 1
-#define KZ_ABI_MINOR 2
+#define KZ_ABI_MINOR 3
 #define KZ_ABI_VERSION ((uint32_t)((KZ_ABI_MAJOR << 16) | KZ_ABI_MINOR))
 #define KZ_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 
@@ -139,6 +139,11 @@ typedef struct kz_host_api {
      * or what auto-fit chooses), without rasterising; -1 on failure. Lets a plugin keep sizes
      * in proportion (a body smaller than its title). Appended: test api->struct_size. */
     int (*text_fit)(kz_host *host, const char *utf8, const kz_text_style *style);
+
+    /* The screen's hardware-decoding choice, player.ini [video] hwdec: "none", "auto",
+     * "vaapi", "drm" or "v4l2m2m"; borrowed. A property of the box, the same for every item.
+     * Appended in minor 3: test KZ_API_HAS(api, hwdec). */
+    const char *(*hwdec)(kz_host *host);
 } kz_host_api;
 
 /* True when the host's table is long enough to hold field (appended services). */

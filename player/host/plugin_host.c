@@ -421,6 +421,7 @@ static SDL_Surface *h_image_load(kz_host *h, const char *path)
 
 static const char *h_timezone(kz_host *h) { return h->env->timezone; }
 static kz_us h_item_start(kz_host *h) { return h->slot_start; }
+static const char *h_hwdec(kz_host *h) { return h->env->hwdec ? h->env->hwdec : "none"; }
 static uint32_t h_missing_glyph(kz_host *h, const char *utf8)
 {
     return h->env->fonts ? kz_fonts_missing_glyph(h->env->fonts, utf8) : 0;
@@ -449,6 +450,7 @@ static const kz_host_api host_api = {
     .item_start = h_item_start,
     .missing_glyph = h_missing_glyph,
     .text_fit = h_text_fit,
+    .hwdec = h_hwdec,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

@@ -30,6 +30,7 @@ typedef struct kz_host_env {
     kz_fonts *fonts;
     const char *content_root; /* absolute */
     const char *timezone;
+    const char *hwdec;        /* player.ini [video] hwdec; NULL reads as "none" */
 } kz_host_env;
 
 /* Create an instance for every item of the model (plugin create(), unknown-key check,
