@@ -36,6 +36,7 @@ LDFLAGS_SAN :=
 endif
 
 DEPS_STAMP := build/.deps-stamp
+NPM_STAMP  := tests/browser/node_modules/.package-lock.json
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS)
@@ -62,10 +63,14 @@ TOOLS       := $(BUILD)/tools/imgcmp
 all: $(BUILD)/kizuna $(PLUGINS)
 
 # --- dependencies ------------------------------------------------------------------------
-deps: $(DEPS_STAMP)
+deps: $(DEPS_STAMP) $(NPM_STAMP)
 $(DEPS_STAMP): tools/deps.list tools/deps.sh
 	@sh tools/deps.sh
 	@mkdir -p $(dir $@) && touch $@
+# playwright-core for the console's browser test, exactly as tests/browser/package-lock.json
+# pins it (npm writes the stamp itself; --prefer-offline takes it from the npm cache when there)
+$(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json | $(DEPS_STAMP)
+	cd tests/browser && npm ci --prefer-offline --no-audit --no-fund
 
 # --- the executable and plugins ----------------------------------------------------------
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
