@@ -18,7 +18,9 @@ SAN     ?= 0
 CC      ?= cc
 # libsystemd: sd_notify / watchdog for the systemd unit (player/ops/ops.c, docs/operations.md)
 # libmosquitto: the fleet client over MQTT (player/ops/fleet.c, docs/fleet.md)
-PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto
+# libsodium: Ed25519 signatures on fleet commands (player/ops/fleetsig.c, docs/fleet.md)
+PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto \
+           libsodium
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation

@@ -13,6 +13,7 @@ int kz_cmd_plan(int argc, char **argv);
 int kz_cmd_report(int argc, char **argv);
 int kz_cmd_ctl(int argc, char **argv);
 int kz_cmd_flash(int argc, char **argv);
+int kz_cmd_fleet(int argc, char **argv);
 
 /* The in-memory playlist of kizuna play for files (play.c; bench uses it too): one section
  * per file, the plugin its type calls for, extra keys for videos. malloc'd; NULL on error

@@ -54,8 +54,9 @@ int main(int argc, char **argv)
         {"bench", kz_cmd_bench, "bench  --untimed FILE [--size WxH]"},
         {"plan", kz_cmd_plan, "plan   --from DATE --to DATE [--format text|csv|json|html]"},
         {"report", kz_cmd_report, "report LOG... [--from --to] --by campaign|day|item|hour"},
-        {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot F|interrupt|clear"},
+        {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot [F]|interrupt|clear"},
         {"flash", kz_cmd_flash, "flash  FILE [--format text|csv|json]"},
+        {"fleet", kz_cmd_fleet, "fleet  keygen NAME FILE | pubkey FILE | sign --key FILE ..."},
     };
     const size_t n = sizeof cmds / sizeof cmds[0];
     if (argc < 2) {
