@@ -6,6 +6,7 @@
 #   make bench      benchmarks (ratios against ffplay / mpv / ffmpeg), not part of check
 #   make fuzz       run the libFuzzer targets for a while (FUZZ_SECONDS, default 300)
 #   make soak       long runs (tools/soak-*.sh), not part of check
+#   make keys       regenerate docs/keys.md from the plugins' key tables
 #   make install    PREFIX=/usr/local DESTDIR=: binary, plugins, fonts, man page, unit, config
 #
 # Everything is discovered: player/<room>/*.c is the executable (the rooms are described in
@@ -53,7 +54,7 @@ TESTS       := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_PLUGINS:= $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard tests/plugins/*.c))
 TOOLS       := $(BUILD)/tools/imgcmp
 
-.PHONY: rooms integration all deps demo demo-media check unit golden fuzz fuzz-build bench soak clean format install
+.PHONY: rooms integration all deps demo demo-media keys check unit golden fuzz fuzz-build bench soak clean format install
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -180,6 +181,13 @@ demo-media: all
 	@sh tools/make-demo-media.sh build/content
 demo: deps demo-media
 	@sh tools/demo.sh
+
+# docs/keys.md, the keys reference, is generated from the plugins' own key tables (kz_plugin.keys)
+# by kizuna itself; tests/integration/test_keys.sh (make check) fails when the committed file
+# differs from what the built plugins say.
+keys: all
+	KIZUNA_PLUGINS=$(BUILD)/plugins $(BUILD)/kizuna help keys --format md --config /dev/null \
+	    >docs/keys.md
 
 bench: deps all
 	@sh tools/bench.sh

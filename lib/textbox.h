@@ -17,6 +17,22 @@ typedef struct kzw_text_keys {
  * align. Nonzero when a value was bad (already reported with file:line by the host). */
 int kzw_text_keys_read(kz_host *host, kzw_text_keys *k);
 
+/* The same keys as entries of a plugin's key table (kz_key, include/kizuna/plugin.h): a text
+ * widget writes KZW_TEXT_KEY_TABLE inside its own table, so its reference and "did you mean"
+ * list them with the defaults kzw_text_keys_read() gives. */
+#define KZW_TEXT_KEY_TABLE                                                                    \
+    {"color", "colour", "white", "#ffd400", "text colour"},                                   \
+    {"background", "colour", "black", "#00000000", "fills the zone; #00000000 for none"},     \
+    {"size", "integer 0-2000 (px)", "0: fit the zone", "96",                                  \
+     "font size in pixels; 0 or absent: the largest size that fits the zone"},               \
+    {"min_size", "integer 0-2000 (px)", "engine default (12)", "24",                          \
+     "smallest font size auto-fit may choose"},                                               \
+    {"margin", "integer 0-2000 (px)", "5 % of the zone's shorter side", "20",                 \
+     "space around the text in pixels"},                                                      \
+    {"bold", "yes|no", "yes", "no", "bold face"},                                             \
+    {"align", "start|center|end", "center", "start",                                          \
+     "horizontal alignment (vertically the text is centred)"}
+
 /* The box the text is fitted into: rect minus the margin (the margin key, or 5 % of the
  * zone's shorter side when it is -1); no margin when the zone is smaller than two of them.
  * Returns the margin used. */

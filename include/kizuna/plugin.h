@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define KZ_ABI_MAJOR 1
-#define KZ_ABI_MINOR 1
+#define KZ_ABI_MINOR 3
 #define KZ_ABI_VERSION ((uint32_t)((KZ_ABI_MAJOR << 16) | KZ_ABI_MINOR))
 #define KZ_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 
@@ -139,6 +139,11 @@ typedef struct kz_host_api {
      * or what auto-fit chooses), without rasterising; -1 on failure. Lets a plugin keep sizes
      * in proportion (a body smaller than its title). Appended: test api->struct_size. */
     int (*text_fit)(kz_host *host, const char *utf8, const kz_text_style *style);
+
+    /* The screen's hardware-decoding choice, player.ini [video] hwdec: "none", "auto",
+     * "vaapi", "drm" or "v4l2m2m"; borrowed. A property of the box, the same for every item.
+     * Appended in minor 3: test KZ_API_HAS(api, hwdec). */
+    const char *(*hwdec)(kz_host *host);
 } kz_host_api;
 
 /* True when the host's table is long enough to hold field (appended services). */
@@ -150,6 +155,21 @@ static inline const kz_host_api *kz_api(kz_host *host)
 {
     return *(const kz_host_api *const *)host;
 }
+
+/* One key a plugin reads from its items (appended in minor 2). The table is the plugin's own
+ * declaration of its keys: `kizuna help PLUGIN` and docs/keys.md are generated from it, an
+ * unknown key in a playlist gets a "did you mean" from it, and the host reports a plugin that
+ * reads a key its table does not list. All strings are static storage; the table ends with an
+ * entry whose name is NULL. */
+typedef struct kz_key {
+    const char *name;    /* "fit"; ".LANG" at the end stands for each language: "title.LANG" */
+    const char *type;    /* how the value is written: "fit|fill|stretch", "colour", "text",
+                          * "file", "yes|no", "seconds", "integer 0-2000", "ISO 8601 time" */
+    const char *def;     /* the default, as the reader should understand it; "required" when
+                          * the item is refused without it; NULL or "" reads as none */
+    const char *example; /* a value `kizuna check` accepts for this key */
+    const char *doc;     /* one line: what the key does */
+} kz_key;
 
 /* Plugin instance state: whatever the plugin allocates in create(). */
 typedef void kz_instance;
@@ -208,6 +228,10 @@ typedef struct kz_plugin {
      * (older plugins) reads as "changes every frame". Called after render() on the main
      * thread; keep it cheap and free of side effects. */
     kz_us (*next_change)(kz_instance *inst, kz_us t);
+
+    /* Optional (appended in minor 2). The keys the plugin reads, ending with {NULL}; static
+     * storage. NULL (older plugins): no reference, no suggestions, nothing cross-checked. */
+    const kz_key *keys;
 } kz_plugin;
 
 /* next_change(): the picture never changes while the item is on air. */

@@ -14,6 +14,7 @@ int kz_cmd_report(int argc, char **argv);
 int kz_cmd_ctl(int argc, char **argv);
 int kz_cmd_flash(int argc, char **argv);
 int kz_cmd_fleet(int argc, char **argv);
+int kz_cmd_help(int argc, char **argv);
 
 /* The in-memory playlist of kizuna play for files (play.c; bench uses it too): one section
  * per file, the plugin its type calls for, extra keys for videos. malloc'd; NULL on error
@@ -22,6 +23,11 @@ char *kz_play_playlist(int n, char **files, const char *extra_video_keys);
 /* The configuration play and bench use: arg (--config) if given, else a temporary one
  * written to out (empty when none was needed). 0 or -1. */
 int kz_play_config(const char *arg, char *out, size_t n);
+
+/* A date on the command line, after the config is read (the player's zone): `2025-02-01` is
+ * that day's local midnight (the next one when end: --to includes the day), else an ISO 8601
+ * time. 0, or 2 (a usage error, written to stderr as "kizuna CMD: OPT S: reason"). plan.c. */
+int kz_cmd_parse_date(const char *cmd, const char *opt, const char *s, int end, kz_us *out);
 
 /* Wire the rooms into a player's options (wiring.c): the flash gate always, the operations
  * driver when on_air (run, play). */

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
          "[--windowed] [--display N] [--aired F]"},
         {"render", kz_cmd_render,
          "render [--config F] --at TIME --out F.png [--size WxH] [--warm TIME,...]"},
-        {"check", kz_cmd_check, "check  [--config F] [--format text|json]"},
+        {"check", kz_cmd_check, "check  [--config F] [--at DATE] [--format text|json]"},
         {"play", kz_cmd_play, "play   FILE... [--size WxH] [--loop] [--stats]"},
         {"bench", kz_cmd_bench, "bench  --untimed FILE [--size WxH]"},
         {"plan", kz_cmd_plan, "plan   --from DATE --to DATE [--format text|csv|json|html]"},
@@ -57,6 +57,7 @@ int main(int argc, char **argv)
         {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot [F]|interrupt|clear"},
         {"flash", kz_cmd_flash, "flash  FILE [--format text|csv|json]"},
         {"fleet", kz_cmd_fleet, "fleet  keygen NAME FILE | pubkey FILE | sign --key FILE ..."},
+        {"help", kz_cmd_help, "help   PLUGIN|keys [--format text|md|ini]   (the keys reference)"},
     };
     const size_t n = sizeof cmds / sizeof cmds[0];
     if (argc < 2) {
@@ -67,7 +68,8 @@ int main(int argc, char **argv)
         printf("kizuna %s (plugin ABI %d.%d)\n", KZ_VERSION, KZ_ABI_MAJOR, KZ_ABI_MINOR);
         return 0;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        (!strcmp(argv[1], "help") && argc == 2)) {
         usage(stdout, cmds, n);
         return 0;
     }

@@ -14,6 +14,7 @@
 
 #include "base/log.h"
 #include "base/png.h"
+#include "base/suggest.h"
 
 #define LOG "plugins"
 
@@ -171,8 +172,67 @@ static void h_log(kz_host *h, int level, const char *fmt, ...)
     va_end(ap);
 }
 
+/* ---- key tables (kz_key) --------------------------------------------------------------- */
+
+int kz_key_matches(const kz_key *k, const char *key)
+{
+    size_t n = strlen(k->name);
+    if (n > 5 && !strcmp(k->name + n - 5, ".LANG")) /* "title.LANG": "title." + a suffix */
+        return !strncmp(key, k->name, n - 4) && key[n - 4] && !strchr(key + n - 4, '.');
+    return !strcmp(k->name, key);
+}
+
+const kz_key *kz_key_find(const kz_key *table, const char *key)
+{
+    for (const kz_key *k = table; k && k->name; k++)
+        if (kz_key_matches(k, key))
+            return k;
+    return NULL;
+}
+
+/* The closest key of the tables to a misspelt one, into out; 0 when none is close. A
+ * "title.LANG" entry is tried as title.<the misspelt key's own suffix>. */
+static int suggest_key(const kz_key *const *tables, int n_tables, const char *key, char *out,
+                       size_t size)
+{
+    enum { MAX_CANDS = 128 };
+    char buf[MAX_CANDS][64];
+    const char *cands[MAX_CANDS];
+    size_t n = 0;
+    const char *dot = strchr(key, '.');
+    for (int t = 0; t < n_tables; t++) {
+        for (const kz_key *k = tables[t]; k && k->name && n < MAX_CANDS; k++) {
+            size_t l = strlen(k->name);
+            if (l > 5 && !strcmp(k->name + l - 5, ".LANG"))
+                snprintf(buf[n], sizeof buf[n], "%.*s%s", (int)(l - 5), k->name,
+                         dot ? dot : ".ja");
+            else
+                snprintf(buf[n], sizeof buf[n], "%s", k->name);
+            cands[n] = buf[n];
+            n++;
+        }
+    }
+    const char *best = kz_suggest(key, cands, n);
+    if (!best)
+        return 0;
+    snprintf(out, size, "%s", best);
+    return 1;
+}
+
+/* A plugin reading a key its own table does not list is a defect of the plugin (its
+ * reference and suggestions would be wrong): said once per key read, as an error. */
+static void check_declared(const kz_host *h, const char *key)
+{
+    const kz_key *table = h->plugin->desc.keys;
+    if (!table || kz_key_find(table, key) || kz_key_find(kz_item_core_keys, key))
+        return;
+    kz_log(LOG, KZ_LOG_ERROR, "plugin %s reads the key '%s', which its key table does not "
+           "list (%s)", h->plugin->desc.name, key, h->plugin->path);
+}
+
 static const char *h_param(kz_host *h, const char *key)
 {
+    check_declared(h, key);
     return kz_params_get(&h->item->params, key);
 }
 
@@ -361,6 +421,7 @@ static SDL_Surface *h_image_load(kz_host *h, const char *path)
 
 static const char *h_timezone(kz_host *h) { return h->env->timezone; }
 static kz_us h_item_start(kz_host *h) { return h->slot_start; }
+static const char *h_hwdec(kz_host *h) { return h->env->hwdec ? h->env->hwdec : "none"; }
 static uint32_t h_missing_glyph(kz_host *h, const char *utf8)
 {
     return h->env->fonts ? kz_fonts_missing_glyph(h->env->fonts, utf8) : 0;
@@ -389,6 +450,7 @@ static const kz_host_api host_api = {
     .item_start = h_item_start,
     .missing_glyph = h_missing_glyph,
     .text_fit = h_text_fit,
+    .hwdec = h_hwdec,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */
@@ -560,28 +622,48 @@ kz_us kz_host_natural_duration(kz_item *it)
     return d > 0 ? d : 0;
 }
 
-int kz_host_report_unused(kz_model *m)
+int kz_host_report_unknown_keys(kz_model *m)
 {
     int n = 0;
     for (size_t i = 0; i < m->n_items; i++) {
-        kz_params *p = &m->items[i].params;
-        if (!m->items[i].host)
-            continue; /* never attached: already reported */
+        kz_item *it = &m->items[i];
+        kz_params *p = &it->params;
+        kz_host *h = it->host;
+        if (!h || !h->inst)
+            continue; /* never attached or refused: already reported, keys maybe unread */
+        const kz_key *tables[2] = {h->plugin->desc.keys, kz_item_core_keys};
         for (size_t k = 0; k < p->n; k++) {
-            if (p->kv[k].used)
+            if (p->kv[k].used || kz_key_find(kz_item_core_keys, p->kv[k].key))
                 continue;
-            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] %s: unknown key for plugin %s; ignored",
-                   p->file, p->kv[k].line, p->section, p->kv[k].key, m->items[i].plugin);
+            char near[64], hint[128];
+            if (suggest_key(tables, 2, p->kv[k].key, near, sizeof near))
+                snprintf(hint, sizeof hint, " (did you mean `%s`?)", near);
+            else
+                snprintf(hint, sizeof hint, " (its keys: kizuna help %s)", it->plugin);
+            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] %s: unknown key for plugin %s%s; the item "
+                   "is skipped", p->file, p->kv[k].line, p->section, p->kv[k].key, it->plugin,
+                   hint);
+            it->playable = 0;
             n++;
         }
     }
+    return n;
+}
+
+int kz_host_report_unused(kz_model *m)
+{
+    int n = 0;
+    const kz_key *tables[1] = {kz_playlist_keys};
     for (size_t i = 0; i < m->n_playlists; i++) {
         kz_params *p = &m->playlists[i].params;
         for (size_t k = 0; k < p->n; k++) {
             if (p->kv[k].used)
                 continue;
-            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [playlist] %s: unknown key; ignored", p->file,
-                   p->kv[k].line, p->kv[k].key);
+            char near[64], hint[128] = "";
+            if (suggest_key(tables, 1, p->kv[k].key, near, sizeof near))
+                snprintf(hint, sizeof hint, " (did you mean `%s`?)", near);
+            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [playlist] %s: unknown key%s; ignored", p->file,
+                   p->kv[k].line, p->kv[k].key, hint);
             n++;
         }
     }

@@ -30,6 +30,7 @@ typedef struct kz_host_env {
     kz_fonts *fonts;
     const char *content_root; /* absolute */
     const char *timezone;
+    const char *hwdec;        /* player.ini [video] hwdec; NULL reads as "none" */
 } kz_host_env;
 
 /* Create an instance for every item of the model (plugin create(), unknown-key check,
@@ -54,7 +55,19 @@ kz_us kz_host_next_change(const kz_item *it, kz_us t);
 /* The item's natural length from the plugin's duration() (asked once, then kept in
  * it->natural_duration); 0 when the plugin cannot tell. */
 kz_us kz_host_natural_duration(kz_item *it);
-/* Report every key nobody read (plugin, core and schedule have all parsed by then), with
- * file:line. The items still play; the keys are ignored. Returns the count. */
+/* Report every key of an attached item that its plugin did not read and that is not one of
+ * the keys every item may have (kz_item_core_keys), with file:line and the closest key of the
+ * plugin's table ("did you mean `fit`?"). Such an item is skipped: a misspelt key is often a
+ * schedule key (`dats =`), and airing the item without it could put a campaign on air on
+ * days it was never meant for. Call after attach (and the media gate, which reads the flash
+ * keys), before the schedule is compiled. Returns the count. */
+int kz_host_report_unknown_keys(kz_model *m);
+/* Report every key of a [playlist] section nobody read (the schedule has compiled by then),
+ * with file:line and the closest playlist key; the key is ignored. Returns the count. */
 int kz_host_report_unused(kz_model *m);
+
+/* Key tables (kz_key, include/kizuna/plugin.h). Whether k stands for key ("title.LANG"
+ * stands for title.ja, title.en, ...); the entry of table that stands for key, or NULL. */
+int kz_key_matches(const kz_key *k, const char *key);
+const kz_key *kz_key_find(const kz_key *table, const char *key);
 #endif

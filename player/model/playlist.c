@@ -86,6 +86,43 @@ static void on_key(void *user, const char *section, int sec_line, const char *ke
     kz_params_add(pp, key, value, line);
 }
 
+#define SCHEDULE_KEYS                                                                         \
+    {"dates", "dates and ranges", "every date", "2025-02-01..2025-02-28",                      \
+     "the days it airs: absolute 2025-01-27, ranges, yearly 02-01..02-28"},                  \
+    {"days", "weekdays", "every day", "mon..fri", "mon..sun, ranges, lists, weekdays, weekends"}, \
+    {"times", "HH:MM-HH:MM windows", "all day", "09:00-17:00",                                \
+     "the hours of the day; a window may run across midnight (22:00-02:00)"},               \
+    {"campaign", "name", "none", "barrier-free-month",                                        \
+     "groups items in kizuna plan and for the spacing rule"},                                 \
+    {"priority", "integer -1000000-1000000", "0", "10", "higher pre-empts lower"},           \
+    {"weight", "integer 1-1000", "1", "3", "share of voice (plays) within the set on air"},   \
+    {"interrupt", "yes|no", "no", "yes", "pre-empts at once when it becomes eligible"}
+
+const kz_key kz_item_core_keys[] = {
+    {"plugin", "plugin name", "required", "image", "the plugin that draws the item"},
+    {"duration", "duration (15, 15s, 1m30s, 00:01:30)", "the plugin's (a clip's length)",
+     "15s", "how long the item stays on air"},
+    {"transition", KZ_TRANSITIONS, "the zone's", "crossfade", "how the item comes on"},
+    {"transition_time", "duration up to 10s", "the zone's", "0.8s", "length of the transition"},
+    SCHEDULE_KEYS,
+    {"captions", "files, or off", "sidecar files beside file", "slides/closed.ja.srt",
+     "subtitle files (SRT, WebVTT) drawn over the item (docs/accessibility.md)"},
+    {"captions_mode", "stacked|alternate", "stacked for two languages", "alternate",
+     "two languages at once, or taking turns"},
+    {"captions_interval", "duration (1s or more)", "5s", "6s", "alternate: each turn's length"},
+    {"flash_profile", "default|jp", "default", "jp", "the flash-safety rule set for clips"},
+    {"flash_override", "text: the reason", "", "reviewed by the accessibility officer",
+     "airs a clip that fails the flash analysis, logging the reason"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+const kz_key kz_playlist_keys[] = {
+    {"name", "name", "the file name without .ini", "february", "the playlist's name"},
+    {"zone", "zone name", "main", "ticker", "the screen zone the playlist plays in"},
+    SCHEDULE_KEYS,
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 /* Core keys of an item; the rest belong to its plugin or the schedule. */
 static void finish_item(kz_model *m, kz_item *it)
 {

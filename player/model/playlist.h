@@ -45,6 +45,13 @@ typedef struct kz_model {
     void (*sched_free)(void *sched);
 } kz_model;
 
+/* The keys every item may have whatever its plugin (plugin, duration, transitions, the
+ * schedule, captions, flash safety), and the keys of a [playlist] section; tables in the
+ * plugin ABI's form (kz_key), ending with {NULL}. The host treats the item keys as known on
+ * every item; `kizuna help` and docs/keys.md list both. */
+extern const kz_key kz_item_core_keys[];
+extern const kz_key kz_playlist_keys[];
+
 /* Parse every *.ini in dir except player.ini (and dot files, editor back-ups), sorted by
  * name. Bad sections are logged and left out; the model keeps the rest. Returns 0, or -1
  * when the directory cannot be read. */

@@ -52,6 +52,7 @@ static int load_model(kz_player *p, kz_model *m)
     kz_captions_attach(m, p->cfg.content);
     if (p->opts.gate) /* flash safety, wired by the command (checks/checks.h) */
         problems += p->opts.gate(p, m);
+    problems += kz_host_report_unknown_keys(m); /* before the schedule: such items are skipped */
     problems += kz_schedule_compile(m);
     problems += kz_host_report_unused(m);
     size_t playable = 0;
@@ -97,6 +98,7 @@ int kz_player_open(kz_player *p, const kz_player_opts *o)
     p->env.fonts = p->fonts;
     p->env.content_root = p->cfg.content;
     p->env.timezone = p->cfg.timezone;
+    p->env.hwdec = p->cfg.hwdec;
     load_model(p, &p->model);
     if (!p->opts.playlist_text)
         kz_layouts_load(&p->layouts, p->cfg.playlists);

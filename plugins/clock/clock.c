@@ -221,6 +221,17 @@ static kz_us clock_next_change(kz_instance *inst, kz_us t)
     return t + (next_min - now);
 }
 
+/* The keys, for `kizuna help clock`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key clock_keys[] = {
+    {"style", "era|date-ja|time|seconds|iso", "era", "date-ja",
+     "a ready-made pattern: era 令和7年2月1日(土) 10:30, date-ja 2025年2月1日(土) 10:30, "
+     "time 10:30, seconds 10:30:00, iso 2025-02-01 10:30"},
+    {"format", "pattern (%Y %m %d %H %M %S %Ja %EY ...)", "", "%-m月%-d日 %H:%M",
+     "a pattern of your own, overriding style (conversions: docs/plugins.md)"},
+    KZW_TEXT_KEY_TABLE,
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin clock_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -233,6 +244,7 @@ static const kz_plugin clock_plugin = {
     .release = clock_release,
     .destroy = clock_destroy,
     .next_change = clock_next_change,
+    .keys = clock_keys,
 };
 
 KZ_PLUGIN_EXPORT(clock_plugin)

@@ -226,6 +226,16 @@ static kz_us color_next_change(kz_instance *inst, kz_us t)
     return KZ_CHANGE_NEVER;
 }
 
+/* The keys, for `kizuna help color`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key color_keys[] = {
+    {"mode", "solid|gradient|testcard", "solid", "testcard",
+     "a solid fill, a two-colour gradient, or a test card for setting up a screen"},
+    {"color", "colour", "#1c2a3a", "#004080", "the fill; the gradient's first colour"},
+    {"color2", "colour", "#4a6a8a", "white", "the gradient's second colour"},
+    {"direction", "vertical|horizontal", "vertical", "horizontal", "the gradient's direction"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin color_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -238,6 +248,7 @@ static const kz_plugin color_plugin = {
     .release = color_release,
     .destroy = color_destroy,
     .next_change = color_next_change,
+    .keys = color_keys,
     .opaque = color_opaque,
 };
 

@@ -310,6 +310,27 @@ static kz_us cd_next_change(kz_instance *inst, kz_us t)
     return t + (best - now);
 }
 
+/* The keys, for `kizuna help countdown`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key countdown_keys[] = {
+    {"target", "ISO 8601 time", "required", "2025-01-27T15:10+09:00",
+     "the event's start (without an offset: the player's zone)"},
+    {"end", "ISO 8601 time", "", "2025-01-27T15:30+09:00",
+     "the event's end, later than target; without it there is no during phase"},
+    {"before", "text with {days} {h} {mm} ... placeholders", "あと{days}日",
+     "除幕式まであと{days}日", "text before the target's local day"},
+    {"today", "text with placeholders", "本日{h}時{mm}分から", "本日{h}時{mm}分から",
+     "text on the target's day, before the target; empty: the before text"},
+    {"during", "text with placeholders", "ただいま開催中", "ただいま開催中",
+     "text from target to end"},
+    {"after", "text with placeholders", "", "除幕式は終了しました",
+     "text once the event is over; without it the item finishes at the end"},
+    {"after_until", "ISO 8601 time", "the next local midnight after the end",
+     "2025-01-28T00:00+09:00", "when the after text stops and the item finishes"},
+    KZW_TEXT_KEY_TABLE,
+    {"line_spacing", "number 0.8-4", "1.25", "1.4", "multiple of the font height"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin countdown_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -322,6 +343,7 @@ static const kz_plugin countdown_plugin = {
     .release = cd_release,
     .destroy = cd_destroy,
     .next_change = cd_next_change,
+    .keys = countdown_keys,
 };
 
 KZ_PLUGIN_EXPORT(countdown_plugin)

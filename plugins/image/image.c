@@ -141,6 +141,16 @@ static kz_us image_next_change(kz_instance *inst, kz_us t)
     return KZ_CHANGE_NEVER;
 }
 
+/* The keys, for `kizuna help image`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key image_keys[] = {
+    {"file", "file", "required", "helpmark.png",
+     "the picture (PNG, JPEG, WebP, ...), relative to the content directory"},
+    {"fit", "fit|fill|stretch", "fit", "fill",
+     "fit: the whole picture, letterboxed; fill: cover the zone, cropped; stretch: distorted"},
+    {"background", "colour", "black", "#1c2a3a", "colour of the letterbox bars"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin image_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -154,6 +164,7 @@ static const kz_plugin image_plugin = {
     .release = image_release,
     .destroy = image_destroy,
     .next_change = image_next_change,
+    .keys = image_keys,
     .opaque = image_opaque,
 };
 

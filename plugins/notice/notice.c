@@ -798,6 +798,47 @@ static kz_us notice_next_change(kz_instance *inst, kz_us t)
     return next > t ? next : t;
 }
 
+/* The keys, for `kizuna help notice`, docs/keys.md and the "did you mean" of a typo. LANG is
+ * one of the codes of langs[] above. */
+static const kz_key notice_keys[] = {
+    {"title", "text", "", "ヘルプマークを|知っていますか", "the title in the default language"},
+    {"body", "text", "", "{援助|えんじょ}を必要としている方々が…",
+     "the body: paragraphs (a line holding only . is an empty line) and - bullets"},
+    {"footer", "text", "", "熊本県 健康福祉政策課", "the footer in the bottom bar"},
+    {"text_file", "file (UTF-8 text)", "", "text/handprint-unveiling.txt",
+     "first non-empty line the title, the rest the body; title and body keys win over it"},
+    {"title.LANG", "text", "", "Do you know the Help Mark?", "the title in language LANG"},
+    {"body.LANG", "text", "", "The Help Mark tells others that its wearer needs help.",
+     "the body in language LANG"},
+    {"footer.LANG", "text", "", "Kumamoto Prefecture", "the footer in language LANG"},
+    {"text_file.LANG", "file (UTF-8 text)", "", "text/handprint-unveiling.en.txt",
+     "title and body of language LANG from a file"},
+    {"language", "ja|en|zh-Hans|zh-Hant|ko|vi|pt|es|tl|id|fr|de", "ja", "ja",
+     "the language of the keys without a suffix"},
+    {"languages", "list of language codes", "all that have text", "ja, en",
+     "the order of the turns"},
+    {"language_interval", "duration (1s or more)", "by reading time", "12s",
+     "how long each language stays"},
+    {"show_languages", "yes|no", "yes with two or more languages", "yes",
+     "the language names in the bottom bar"},
+    {"theme", NOTICE_THEME_CHOICES, "high-contrast", "navy", "colour theme"},
+    {"background", "colour", "the theme's", "#000000", "background colour"},
+    {"color", "colour", "the theme's", "#ffffff", "body text colour"},
+    {"title_color", "colour", "the theme's", "#ffd400", "title colour"},
+    {"accent", "colour", "the theme's", "#ffd400", "rule and language underline colour"},
+    {"align", "start|center|end", "start", "center", "alignment of the body"},
+    {"title_align", "start|center|end", "= align", "center", "alignment of the title"},
+    {"valign", "top|center", "center", "top", "where the title and body sit in their area"},
+    {"margin", "number 0-25 (% of the shorter side)", "6", "8", "space around everything"},
+    {"image", "file", "", "helpmark.png", "a picture (PNG, JPEG, WebP) beside the text"},
+    {"image_position", "right|left|top|bottom", "right", "left", "where the picture goes"},
+    {"image_size", "number 5-70 (%)", "35", "40",
+     "share of the zone's width (left/right) or height (top/bottom)"},
+    {"title_size", "integer 0-2000 (px)", "0: fit", "72", "title font size"},
+    {"body_size", "integer 0-2000 (px)", "0: fit", "44", "body font size"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin notice_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -811,6 +852,7 @@ static const kz_plugin notice_plugin = {
     .release = notice_release,
     .destroy = notice_destroy,
     .next_change = notice_next_change,
+    .keys = notice_keys,
     .opaque = notice_opaque,
 };
 

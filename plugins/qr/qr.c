@@ -239,6 +239,28 @@ static kz_us qr_next_change(kz_instance *inst, kz_us t)
     return KZ_CHANGE_NEVER;
 }
 
+/* The keys, for `kizuna help qr`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key qr_keys[] = {
+    {"text", "text", "required", "https://www.pref.kumamoto.jp/",
+     "what the code encodes (usually a URL)"},
+    {"caption", "text", "", "ハートフルパス 電子申請", "text under the code"},
+    {"level", "L|M|Q|H", "M", "Q", "error correction: L 7 %, M 15 %, Q 25 %, H 30 %"},
+    {"version", "integer 0-40", "0: the smallest that holds the text", "4",
+     "smallest symbol version"},
+    {"quiet_zone", "integer 4-40 (modules)", "4", "6", "light margin around the code"},
+    {"color", "colour (opaque)", "black", "#102030", "module colour"},
+    {"background", "colour (opaque)", "white", "#fffff0", "light colour; fills the zone"},
+    {"caption_color", "colour", "= color", "#333333", "caption colour"},
+    {"caption_size", "integer 0-2000 (px)", "zone height / 14", "28", "caption font size"},
+    {"min_module", "integer 1-100 (px)", "4", "5",
+     "smallest acceptable module in screen pixels"},
+    {"pixel_pitch", "number 0.01-50 (mm)", "", "0.49",
+     "the screen's pixel pitch, for the distance check"},
+    {"viewing_distance", "number 0.1-200 (m)", "", "1.0",
+     "how far viewers stand, for the distance check"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin qr_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -251,6 +273,7 @@ static const kz_plugin qr_plugin = {
     .release = qr_release,
     .destroy = qr_destroy,
     .next_change = qr_next_change,
+    .keys = qr_keys,
 };
 
 KZ_PLUGIN_EXPORT(qr_plugin)

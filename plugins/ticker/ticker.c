@@ -239,6 +239,21 @@ static kz_us ticker_next_change(kz_instance *inst, kz_us t)
     return k->loop_w <= 0 ? KZ_CHANGE_NEVER : t;
 }
 
+/* The keys, for `kizuna help ticker`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key ticker_keys[] = {
+    {"text", "text, one message per line", "required",
+     "2月は「やさしいまちづくり月間」です", "the messages (indent continuation lines)"},
+    {"separator", "text", "◆", "／", "drawn between messages; may be empty"},
+    {"speed", "number 1-5000 (px/s)", "120", "180", "scrolling speed in pixels per second"},
+    {"size", "integer 0-2000 (px)", "60 % of the band", "48", "font size in pixels"},
+    {"color", "colour", "white", "#ffd400", "text colour"},
+    {"background", "colour", "black", "#00000000", "band colour; #00000000 for none"},
+    {"bold", "yes|no", "no", "yes", "bold face"},
+    {"enter", "yes|no", "yes", "no",
+     "yes: the text enters at the right edge; no: it starts at the left edge"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin ticker_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -252,6 +267,7 @@ static const kz_plugin ticker_plugin = {
     .destroy = ticker_destroy,
     .opaque = ticker_opaque,
     .next_change = ticker_next_change,
+    .keys = ticker_keys,
 };
 
 KZ_PLUGIN_EXPORT(ticker_plugin)

@@ -181,12 +181,31 @@ static kz_us v_duration(kz_instance *inst)
     return d > v->start ? d - v->start : 0;
 }
 
+/* What hardware decoding did is a property of the box and the codec, not of one airing:
+ * each distinct outcome is said once per process (a signage box plays the same clips all
+ * day; a line per airing would bury the log). Main thread only. */
+static void hw_note_once(video *v, const char *note, int asked_auto)
+{
+    static char said[8][sizeof v->dec.hw_note];
+    static int n_said;
+    if (!note[0])
+        return;
+    for (int i = 0; i < n_said; i++)
+        if (!strcmp(said[i], note))
+            return;
+    if (n_said < 8)
+        snprintf(said[n_said++], sizeof said[0], "%s", note);
+    /* A named path that is missing is a configuration to look at; auto finding nothing is
+     * what auto means on a box without a decoder. */
+    api(v)->log(v->host, v->dec.hw_used[0] || asked_auto ? KZ_LOG_INFO : KZ_LOG_WARN, "%s", note);
+}
+
 static int v_check(kz_instance *inst)
 {
     video *v = inst;
     vd d;
     char err[256];
-    if (vd_open(&d, v->path, 1, 0, err, sizeof err) < 0) {
+    if (vd_open(&d, v->path, 1, 0, "none", err, sizeof err) < 0) {
         api(v)->param_error(v->host, "file", "%s: %s", v->name, err);
         return 1;
     }
@@ -253,10 +272,12 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         return v->failed ? KZ_ERR : KZ_OK;
     v->failed = 0;
     v->ended_logged = 0;
-    if (vd_open(&v->dec, v->path, v->threads, v->loop, err, sizeof err) < 0) {
+    const char *hw = KZ_API_HAS(api(v), hwdec) ? api(v)->hwdec(v->host) : "none";
+    if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, err, sizeof err) < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
+    hw_note_once(v, v->dec.hw_note, strcmp(hw, "auto") == 0);
     if (v->volume > 0 && !v->untimed)
         audio_open(v);
     v->cur = av_frame_alloc();
@@ -788,6 +809,21 @@ static kz_us v_next_change(kz_instance *inst, kz_us t)
     return next == KZ_CHANGE_NEVER ? next : next - v->start;
 }
 
+/* The keys, for `kizuna help video`, docs/keys.md and the "did you mean" of a typo. */
+static const kz_key video_keys[] = {
+    {"file", "file", "required", "barrier-free-month.mp4",
+     "the clip (H.264, H.265, VP9, AV1 in MP4, MKV, WebM), relative to the content directory"},
+    {"fit", "fit|fill|stretch", "fit", "fill", "fit: letterboxed; fill: cropped; stretch"},
+    {"background", "colour", "black", "#1c2a3a", "colour of the letterbox bars"},
+    {"loop", "yes|no", "no", "yes", "start again at the end of the clip"},
+    {"start", "seconds", "0", "2.5", "where in the clip the item begins"},
+    {"volume", "number 0-100", "0 (audio off)", "40", "audio volume"},
+    {"threads", "integer 1-16", "2", "4", "decoder frame threads"},
+    {"untimed", "yes|no", "no", "no",
+     "show every frame once, as fast as it is drawn (kizuna bench)"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static const kz_plugin video_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
@@ -803,6 +839,7 @@ static const kz_plugin video_plugin = {
     .destroy = v_destroy,
     .opaque = v_opaque,
     .next_change = v_next_change,
+    .keys = video_keys,
 };
 
 KZ_PLUGIN_EXPORT(video_plugin)
