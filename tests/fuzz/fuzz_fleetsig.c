@@ -2,7 +2,6 @@
  * chooses: the message as received on a command topic (signature line, hex fields,
  * timestamp, the command after it), or a public key file. The verifier holds one key whose
  * secret is fixed here, so inputs derived from the seed corpus reach the signature check. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
