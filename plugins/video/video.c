@@ -272,7 +272,8 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         return v->failed ? KZ_ERR : KZ_OK;
     v->failed = 0;
     v->ended_logged = 0;
-    const char *hw = KZ_API_HAS(api(v), hwdec) ? api(v)->hwdec(v->host) : "none";
+    const char *hw =
+        KZ_API_HAS(api(v), hwdec) && api(v)->hwdec ? api(v)->hwdec(v->host) : "none";
     if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, err, sizeof err) < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
