@@ -20,7 +20,8 @@ CC      ?= cc
 # libsystemd: sd_notify / watchdog for the systemd unit (player/ops/ops.c, docs/operations.md)
 # libmosquitto: the fleet client over MQTT (player/ops/fleet.c, docs/fleet.md)
 # libmicrohttpd, jansson, libsodium: the operator console's HTTP server, its JSON, its password
-# hashes and tokens (player/console/, docs/console-api.md)
+# hashes and tokens (player/console/, docs/console-api.md); libsodium also verifies the Ed25519
+# signatures on fleet commands (player/ops/fleetsig.c, docs/fleet.md)
 PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto \
            libmicrohttpd jansson libsodium
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)

@@ -61,9 +61,10 @@ int main(int argc, char **argv)
         {"bench", kz_cmd_bench, "bench  --untimed FILE [--size WxH]"},
         {"plan", kz_cmd_plan, "plan   --from DATE --to DATE [--format text|csv|json|html]"},
         {"report", kz_cmd_report, "report LOG... [--from --to] --by campaign|day|item|hour"},
-        {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot F|interrupt|clear"},
+        {"ctl", kz_cmd_ctl, "ctl    status|skip|reload|screenshot [F]|interrupt|clear"},
         {"flash", kz_cmd_flash, "flash  FILE [--format text|csv|json]"},
         {"console", kz_cmd_console, "console [--config F] [--listen ADDR:PORT] | --set-password"},
+        {"fleet", kz_cmd_fleet, "fleet  keygen NAME FILE | pubkey FILE | sign --key FILE ..."},
         {"help", kz_cmd_help, "help   PLUGIN|keys [--format text|md|ini|json] (the keys reference)"},
     };
     const size_t n = sizeof cmds / sizeof cmds[0];
