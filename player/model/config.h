@@ -37,6 +37,7 @@ typedef struct kz_config {
     char timezone[64];   /* default Asia/Tokyo */
     char name[64];       /* screen name for logs, default "kizuna" */
     char standby_text[256]; /* shown when nothing is playable */
+    long max_pixels;     /* pictures and videos above w x h pixels are refused undecoded */
     /* [fleet]: the MQTT client (fleet.h, docs/fleet.md) */
     kz_fleet_config fleet;
 } kz_config;

@@ -79,7 +79,11 @@ typedef struct vd {
 
 /* Open the file, pick the best video stream, open its decoder with `threads` frame threads.
  * On failure writes a reason into err and returns -1 (everything freed). */
-int vd_open(vd *d, const char *path, int threads, int loop, char *err, size_t errlen);
+/* max_pixels: frames above width x height pixels are refused from the codec parameters,
+ * before decoding (<= 0: VD_MAX_PIXELS_DEFAULT). */
+#define VD_MAX_PIXELS_DEFAULT 40000000L
+int vd_open(vd *d, const char *path, int threads, int loop, long max_pixels, char *err,
+            size_t errlen);
 /* After vd_open, before vd_start: also decode the audio stream, if there is one, resampled
  * to rate Hz S16 stereo. 1: audio on; 0: no audio stream; -1: it cannot be decoded (reason
  * in err; the video plays on, muted). */

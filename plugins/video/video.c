@@ -181,12 +181,18 @@ static kz_us v_duration(kz_instance *inst)
     return d > v->start ? d - v->start : 0;
 }
 
+/* [player] max_pixels from a host that offers it (ABI minor 3), else the default. */
+static long pixel_limit(video *v)
+{
+    return KZ_API_HAS(api(v), max_pixels) ? api(v)->max_pixels(v->host) : 0;
+}
+
 static int v_check(kz_instance *inst)
 {
     video *v = inst;
     vd d;
     char err[256];
-    if (vd_open(&d, v->path, 1, 0, err, sizeof err) < 0) {
+    if (vd_open(&d, v->path, 1, 0, pixel_limit(v), err, sizeof err) < 0) {
         api(v)->param_error(v->host, "file", "%s: %s", v->name, err);
         return 1;
     }
@@ -253,7 +259,7 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         return v->failed ? KZ_ERR : KZ_OK;
     v->failed = 0;
     v->ended_logged = 0;
-    if (vd_open(&v->dec, v->path, v->threads, v->loop, err, sizeof err) < 0) {
+    if (vd_open(&v->dec, v->path, v->threads, v->loop, pixel_limit(v), err, sizeof err) < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
