@@ -8,8 +8,8 @@
  *   duration   = 10s
  *
  * The decode never runs on the main (frame) thread: prepare() starts a worker that decodes
- * into a surface while the previous item is on air; the first render() after the worker is
- * done makes the texture. A picture above the host's pixel limit is refused from its header.
+ * into a surface while the previous item is on air; the first render() makes the texture
+ * (waiting for the worker only when the prepare-ahead was shorter than the decode). A picture above the host's pixel limit is refused from its header.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,8 +26,8 @@ typedef struct image_inst {
     kz_color bg;
     SDL_Texture *tex;
     int w, h;
-    /* The decode worker: started by prepare(), joined by release(). Under mu: surf (owned,
-     * handed to the main thread when done), done, failed. */
+    /* The decode worker: started by prepare(), joined by the first render() or release().
+     * Under mu: surf (owned, handed to the main thread when done), done, failed. */
     pthread_t worker;
     int running; /* main thread only: the worker was started and not yet joined */
     pthread_mutex_t mu;
@@ -96,21 +96,23 @@ static int image_prepare(kz_instance *inst, SDL_Renderer *r)
     return KZ_OK;
 }
 
-/* On the main thread: the texture from the worker's surface once it is done. 1 when there
- * is a texture, 0 while decoding, KZ_ERR when the picture failed (logged by image_load). */
+/* On the main thread: the texture from the worker's surface. 0, or KZ_ERR when the picture
+ * failed (logged by image_load). The picture is due now: when the prepare-ahead was too short
+ * for the decode (the first item after start, kizuna render), wait for the worker rather than
+ * show something the timeline does not say; the wait is bounded by the pixel limit. */
 static int take_picture(image_inst *im, SDL_Renderer *r)
 {
     if (im->tex)
-        return 1;
+        return 0;
+    if (!im->running)
+        return KZ_ERR;
+    pthread_join(im->worker, NULL);
+    im->running = 0;
     pthread_mutex_lock(&im->mu);
-    int done = im->done, failed = im->failed;
+    int failed = im->failed;
     SDL_Surface *s = im->surf;
     im->surf = NULL;
     pthread_mutex_unlock(&im->mu);
-    if (!done)
-        return 0;
-    pthread_join(im->worker, NULL);
-    im->running = 0;
     if (failed)
         return KZ_ERR;
     im->tex = SDL_CreateTextureFromSurface(r, s);
@@ -123,21 +125,18 @@ static int take_picture(image_inst *im, SDL_Renderer *r)
         return KZ_ERR;
     }
     SDL_SetTextureBlendMode(im->tex, SDL_BLENDMODE_BLEND);
-    return 1;
+    return 0;
 }
 
 static int image_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
 {
     image_inst *im = inst;
     (void)t;
-    int have = take_picture(im, r);
-    if (have < 0)
+    if (take_picture(im, r) < 0)
         return KZ_ERR;
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, im->bg.r, im->bg.g, im->bg.b, 255);
     SDL_RenderFillRect(r, rect);
-    if (!have) /* still decoding (it had less than the prepare-ahead): the background */
-        return KZ_OK;
     SDL_Rect dst = *rect;
     SDL_Rect src = {0, 0, im->w, im->h};
     /* Compare aspect ratios in integers: w1/h1 vs w2/h2. */
@@ -196,11 +195,12 @@ static int image_opaque(kz_instance *inst)
     return 1;
 }
 
-/* The picture never changes while on air (a still picture), once it is decoded. */
+/* The picture never changes while on air (a still picture). */
 static kz_us image_next_change(kz_instance *inst, kz_us t)
 {
-    image_inst *im = inst;
-    return im->tex ? KZ_CHANGE_NEVER : t;
+    (void)inst;
+    (void)t;
+    return KZ_CHANGE_NEVER;
 }
 
 /* The keys, for `kizuna help image`, docs/keys.md and the "did you mean" of a typo. */
