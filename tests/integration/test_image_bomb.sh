@@ -6,20 +6,7 @@ set -eu
 . tests/integration/lib.sh
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 kz_player_ini "$tmp/pl" 320x180 "logs = $tmp/logs"
-# The bomb, streamed through zlib row by row: compressing takes seconds, not memory.
-python3 - "$tmp/pl/bomb.png" <<'PY'
-import struct, sys, zlib
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-w = h = 16000
-z, row, idat = zlib.compressobj(9), b"\0" * (1 + 3 * w), bytearray()
-for _ in range(h):
-    idat += z.compress(row)
-idat += z.flush()
-with open(sys.argv[1], "wb") as f:
-    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)))
-    f.write(chunk(b"IDAT", bytes(idat)) + chunk(b"IEND", b""))
-PY
+python3 tests/bad-input/gen-image-bomb.py "$tmp/pl/bomb.png"
 [ "$(wc -c <"$tmp/pl/bomb.png")" -lt 2000000 ]
 ffmpeg -v error -f lavfi -i color=c=0x2060a0:s=64x36 -frames:v 1 "$tmp/pl/good.png"
 cat >"$tmp/pl/loop.ini" <<INI
@@ -51,16 +38,7 @@ limit_kb=300000
 # A smaller limit in player.ini refuses the good picture too (the key is read).
 kz_player_ini "$tmp/small" 320x180 "[player]" "max_pixels = 1000000"
 cp "$tmp/pl/loop.ini" "$tmp/pl/good.png" "$tmp/small/"
-python3 - "$tmp/small/big.png" <<'PY'
-import struct, sys, zlib
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-w, h = 1200, 1000
-idat = zlib.compress(b"\0" * ((1 + 3 * w) * h), 9)
-with open(sys.argv[1], "wb") as f:
-    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)))
-    f.write(chunk(b"IDAT", idat) + chunk(b"IEND", b""))
-PY
+python3 tests/bad-input/gen-image-bomb.py "$tmp/small/big.png" 1200 1000
 sed -i 's/bomb.png/big.png/' "$tmp/small/loop.ini"
 "$KZ" check --config "$tmp/small/player.ini" >"$tmp/check2" 2>&1 && { cat "$tmp/check2"; exit 1; }
 grep -q 'loop.ini:7: \[bomb\] file.*1200x1000 (1.2 Mpx) is above the pixel limit of 1.0 Mpx' \
