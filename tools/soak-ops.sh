@@ -133,13 +133,12 @@ awk -F'\t' '
         d2 = m * stt - st * st; if (d2 == 0) d2 = 1
         b2 = (m * str - st * sr) / d2; span2 = t[NR] - t[h]
         printf "soak-ops: second half: RSS %+.2f KiB/min (%+.0f KiB over %d s)\n", b2 * 60, b2 * span2, span2
-        # flat: the fitted growth is under 2 MiB or 3 %% of the mean (decoders and caches make
-        # RSS breathe by a few MiB) over the whole run or, if caches fill first, over its
-        # second half; and no descriptor leaks
-        grow = br * span; grow2 = b2 * span2 * (span / (span2 ? span2 : 1))
-        flat = (grow < 2048 || grow < mean * 0.03 || grow2 < 2048 || grow2 < mean * 0.03) && (bf * span < 1)
-        if (flat && !(grow < 2048 || grow < mean * 0.03))
-            print "soak-ops: RSS rose early and levelled off (second half flat)"
+        # flat: the growth fitted over the whole run after warm-up is under 2 MiB or 3 %% of
+        # the mean (decoders open and close per airing and make RSS breathe by a few MiB),
+        # and no descriptor leaks. The second half is printed for diagnosis only: judging
+        # by it alone would let a rise over the first days pass.
+        grow = br * span
+        flat = (grow < 2048 || grow < mean * 0.03) && (bf * span < 1)
         print "soak-ops: memory and descriptors " (flat ? "flat" : "GROWING")
         exit flat ? 0 : 1
     }' "$DIR/samples.tsv" || bad "memory or descriptors grow"
@@ -176,6 +175,9 @@ note "plan against aired: $days whole days, largest difference $worst play(s) pe
 [ $days -ge 1 ] || bad "not one whole day aired"
 [ "$worst" -le 1 ] || bad "aired differs from the plan by more than one play"
 
+if [ "$KILLS" -eq 0 ]; then
+    note "phase 3 skipped (SOAK_KILLS=0)"
+else
 # --- 3. kill -9 at random instants -----------------------------------------------------------
 sed -i "s|^logs = .*|logs = $DIR/kill-logs|" "$CFG"
 ctl() { "$KZ" ctl --config "$CFG" "$@"; }
@@ -232,5 +234,6 @@ if worst > longest + slack:
     print("soak-ops: FAIL: more than the item on air was lost"); bad = 1
 sys.exit(bad)
 PY
+fi
 [ $fail = 0 ] && note "passed" || note "FAILED"
 exit $fail

@@ -6,7 +6,7 @@
 #define KZ_CHECKS_H
 #include "screen/player.h"
 
-int kz_check_schedule(kz_player *p);
+int kz_check_schedule(kz_player *p, kz_us at); /* as of at: the year from its day */
 int kz_check_media(kz_player *p);
 int kz_check_legibility(kz_player *p); /* contrast, character height, reading time, glyphs */
 /* Warns when [paths] content is / or contains player.ini, the playlists or the logs. */

@@ -23,6 +23,11 @@ char *kz_play_playlist(int n, char **files, const char *extra_video_keys);
  * written to out (empty when none was needed). 0 or -1. */
 int kz_play_config(const char *arg, char *out, size_t n);
 
+/* A date on the command line, after the config is read (the player's zone): `2025-02-01` is
+ * that day's local midnight (the next one when end: --to includes the day), else an ISO 8601
+ * time. 0, or 2 (a usage error, written to stderr as "kizuna CMD: OPT S: reason"). plan.c. */
+int kz_cmd_parse_date(const char *cmd, const char *opt, const char *s, int end, kz_us *out);
+
 /* Wire the rooms into a player's options (wiring.c): the flash gate always, the operations
  * driver when on_air (run, play). */
 void kz_cmd_wire(kz_player_opts *o, int on_air);

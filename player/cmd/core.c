@@ -206,7 +206,7 @@ int kz_cmd_render(int argc, char **argv)
 int kz_cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, &a, "config format verbose quiet");
+    int rc = parse_args(argc, argv, &a, "config format at verbose quiet");
     if (rc)
         return rc;
     int json = 0;
@@ -219,11 +219,18 @@ int kz_cmd_check(int argc, char **argv)
     a.o.headless = 1;
     if ((rc = kz_player_open(&p, &a.o)))
         return rc;
+    /* --at: the schedule is judged as of that day (a campaign prepared for next February, or
+     * last year's demo), not today; parsed now that the player's zone is known. */
+    kz_us at = kz_now_real();
+    if (a.at && (rc = kz_cmd_parse_date("check", "--at", a.at, 0, &at))) {
+        kz_player_close(&p);
+        return rc;
+    }
     /* Deep checks: attach again with the plugins' own check() (media decode, QR fits, ...). */
     kz_host_detach(&p.model);
     kz_host_attach(&p.model, &p.env, 1);
     kz_check_paths(&p);
-    kz_check_schedule(&p);
+    kz_check_schedule(&p, at);
     kz_check_media(&p);
     kz_text_check_model(p.fonts, &p.model); /* characters no font has, in any item's text */
     kz_check_legibility(&p);
@@ -231,6 +238,8 @@ int kz_cmd_check(int argc, char **argv)
     for (size_t i = 0; i < p.model.n_items; i++)
         playable += p.model.items[i].playable;
     int errors = kz_log_count(KZ_LOG_ERROR) - before;
+    char at_s[48];
+    kz_time_format(at, at_s, sizeof at_s);
     int warnings = kz_log_count(KZ_LOG_WARN);
     if (json) {
         const char *recent[16];
@@ -245,11 +254,12 @@ int kz_cmd_check(int argc, char **argv)
                 putchar(',');
             kz_json_str(stdout, recent[i]);
         }
-        printf("]}\n");
+        printf("],\"at\":\"%s\"}\n", at_s);
     } else {
         printf("kizuna check: %s: %zu playlists, %zu items, %zu playable: %d errors, "
-               "%d warnings\n", p.cfg.path, p.model.n_playlists, p.model.n_items, playable,
-               errors, warnings);
+               "%d warnings%s%s%s\n", p.cfg.path, p.model.n_playlists, p.model.n_items, playable,
+               errors, warnings, a.at ? " (the schedule as of " : "", a.at ? at_s : "",
+               a.at ? ")" : "");
     }
     kz_player_close(&p);
     return errors ? 1 : 0;

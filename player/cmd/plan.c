@@ -102,13 +102,17 @@ static int build(plan *pl)
         while (s.start < pl->to) {
             if (kz_grow(&pl->rows, &pl->cap, pl->n + 1, sizeof *pl->rows, 1024))
                 return -1;
-            pl->rows[pl->n++] = (prow){z, s};
+            kz_us a = s.start > pl->from ? s.start : pl->from;
+            kz_us b = s.end < pl->to ? s.end : pl->to;
+            /* The row shows the part inside the range: a slot that began before --from (or
+             * runs past --to) is clipped, as the totals are. s itself stays whole: the next
+             * slot is found from it. */
+            pl->rows[pl->n++] = (prow){z, {s.item, a, b}};
             int ci = stat_index(pl, z, campaign_of(m, s.item));
             if (ci < 0)
                 return -1;
-            kz_us a = s.start > pl->from ? s.start : pl->from;
-            kz_us b = s.end < pl->to ? s.end : pl->to;
-            pl->tot[ci].plays += s.item != NULL;
+            /* a play belongs to the range its slot starts in: consecutive plans add up */
+            pl->tot[ci].plays += s.item && s.start >= pl->from;
             pl->tot[ci].airtime += b - a;
             /* per day: plays on the day the slot starts (within range), airtime split */
             for (kz_us t = a; t < b;) {
@@ -188,12 +192,108 @@ static void row_fields(const plan *pl, const prow *r, char *a, char *b, size_t n
     (void)pl;
 }
 
+static int same_campaign(const char *x, const char *y)
+{
+    return (!x && !y) || (x && y && !strcmp(x, y));
+}
+
+static int cmp_span(const void *x, const void *y)
+{
+    const kz_slot *a = x, *b = y;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* The time campaign c is on screen in any zone: the union of its rows (a campaign shown in
+ * two zones at once is on screen once). tmp has room for every row. */
+static kz_us on_screen(const plan *pl, const char *c, kz_slot *tmp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->rows[i].s.item && same_campaign(campaign_of(pl->m, pl->rows[i].s.item), c))
+            tmp[n++] = pl->rows[i].s;
+    qsort(tmp, n, sizeof *tmp, cmp_span);
+    kz_us total = 0, a = 0, b = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && tmp[i].start <= b) {
+            if (tmp[i].end > b)
+                b = tmp[i].end;
+            continue;
+        }
+        total += b - a;
+        a = tmp[i].start;
+        b = tmp[i].end;
+    }
+    return total + (b - a);
+}
+
+/* The text opens with one line per campaign: the days it is on air in the range (and the
+ * first and last of them), its plays in all zones and its time on screen. Thousands of slots
+ * are for looking things up; this is what a reader wants first. Standby is left to the
+ * per-zone table. */
+static void out_summary(const plan *pl, FILE *f)
+{
+    char d[32], first[16], last[16];
+    kz_slot *tmp = malloc((pl->n ? pl->n : 1) * sizeof *tmp);
+    if (!tmp) {
+        kz_log("plan", KZ_LOG_ERROR, "out of memory: the summary is left out");
+        return;
+    }
+    fprintf(f, "\n# campaigns: days on air, plays (all zones), airtime (on screen in any zone)\n"
+               "%-32s  %5s  %-22s  %8s  %12s\n", "campaign", "days", "on air", "plays",
+            "airtime");
+    for (int i = 0; i < pl->n_tot; i++) {
+        const char *c = pl->tot[i].campaign;
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = same_campaign(pl->tot[k].campaign, c);
+        if (!c || seen)
+            continue; /* standby, or a campaign whose line is written */
+        long plays = 0, days = 0;
+        kz_us air = 0;
+        int d0 = -1, d1 = -1;
+        for (int k = i; k < pl->n_tot; k++) {
+            if (!same_campaign(pl->tot[k].campaign, c))
+                continue;
+            plays += pl->tot[k].plays;
+            air += pl->tot[k].airtime;
+        }
+        if (air)
+            air = on_screen(pl, c, tmp);
+        for (int day = 0; day < pl->n_days; day++) {
+            kz_us on = 0;
+            for (int k = i; k < pl->n_tot; k++)
+                if (same_campaign(pl->days[day].c[k].campaign, c))
+                    on += pl->days[day].c[k].airtime;
+            if (!on)
+                continue;
+            days++;
+            if (d0 < 0)
+                d0 = day;
+            d1 = day;
+        }
+        if (!air && !plays)
+            continue;
+        fmt_dur(air, d, sizeof d);
+        char span[40] = "-";
+        if (d0 >= 0) {
+            fmt_day(pl->days[d0].day, first, sizeof first);
+            fmt_day(pl->days[d1].day, last, sizeof last);
+            snprintf(span, sizeof span, "%s..%s", first, last);
+        }
+        fprintf(f, "%-32s  %5ld  %-22s  %8ld  %12s\n", cname(&pl->tot[i]), days, span, plays, d);
+    }
+    fputc('\n', f);
+    free(tmp);
+}
+
 static void out_text(const plan *pl, FILE *f)
 {
     char a[48], b[48], d[32];
     kz_time_format(pl->from, a, sizeof a);
     kz_time_format(pl->to, b, sizeof b);
     fprintf(f, "# kizuna plan %s .. %s (%s), %zu slots\n", a, b, kz_tz_name(), pl->n);
+    out_summary(pl, f);
+    fputs("# timeline\n", f);
     fprintf(f, "%-25s  %-25s  %-8s  %-20s  %-32s  %s\n", "start", "end", "zone", "playlist",
             "item", "campaign");
     for (size_t i = 0; i < pl->n; i++) {
@@ -546,21 +646,20 @@ static void out_html(const plan *pl, FILE *f)
 
 /* --- the command ------------------------------------------------------------------------- */
 
-static int parse_bound(const char *opt, const char *s, int is_to, kz_us *out)
+int kz_cmd_parse_date(const char *cmd, const char *opt, const char *s, int end, kz_us *out)
 {
-    /* A bare date is its local midnight; --to DATE includes that whole day. */
     int y, mo, d;
     if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) == 3) {
         if (mo < 1 || mo > 12 || d < 1 || d > kz_days_in_month(y, mo)) {
-            fprintf(stderr, "kizuna plan: %s %s: not a date\n", opt, s);
+            fprintf(stderr, "kizuna %s: %s %s: not a date\n", cmd, opt, s);
             return 2;
         }
-        *out = kz_schedule_wall(kz_days_from_civil(y, mo, d) + (is_to ? 1 : 0), 0);
+        *out = kz_schedule_wall(kz_days_from_civil(y, mo, d) + (end ? 1 : 0), 0);
         return 0;
     }
     if (kz_time_parse(s, out)) {
-        fprintf(stderr, "kizuna plan: %s %s: expected a date (2025-02-01) or an ISO 8601 "
-                        "time\n", opt, s);
+        fprintf(stderr, "kizuna %s: %s %s: expected a date (2025-02-01) or an ISO 8601 "
+                        "time\n", cmd, opt, s);
         return 2;
     }
     return 0;
@@ -612,8 +711,8 @@ int kz_cmd_plan(int argc, char **argv)
     plan pl;
     memset(&pl, 0, sizeof pl);
     pl.m = &p.model;
-    if ((rc = parse_bound("--from", from_s, 0, &pl.from)) ||
-        (rc = parse_bound("--to", to_s, 1, &pl.to)))
+    if ((rc = kz_cmd_parse_date("plan", "--from", from_s, 0, &pl.from)) ||
+        (rc = kz_cmd_parse_date("plan", "--to", to_s, 1, &pl.to)))
         goto done;
     if (pl.to <= pl.from) {
         fprintf(stderr, "kizuna plan: --to must be after --from\n");

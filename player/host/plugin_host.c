@@ -446,6 +446,7 @@ static long h_max_pixels(kz_host *h)
     return h->env->max_pixels > 0 ? h->env->max_pixels : KZ_MAX_PIXELS_DEFAULT;
 }
 static kz_us h_item_start(kz_host *h) { return h->slot_start; }
+static const char *h_hwdec(kz_host *h) { return h->env->hwdec ? h->env->hwdec : "none"; }
 static uint32_t h_missing_glyph(kz_host *h, const char *utf8)
 {
     return h->env->fonts ? kz_fonts_missing_glyph(h->env->fonts, utf8) : 0;
@@ -474,6 +475,7 @@ static const kz_host_api host_api = {
     .item_start = h_item_start,
     .missing_glyph = h_missing_glyph,
     .text_fit = h_text_fit,
+    .hwdec = h_hwdec,
     .max_pixels = h_max_pixels,
     .image_probe = h_image_probe,
 };

@@ -30,6 +30,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     snprintf(c->logs, sizeof c->logs, "%s/../build/logs", b);
     snprintf(c->timezone, sizeof c->timezone, "Asia/Tokyo");
     c->max_pixels = KZ_MAX_PIXELS_DEFAULT;
+    snprintf(c->hwdec, sizeof c->hwdec, "none");
     snprintf(c->name, sizeof c->name, "kizuna");
     snprintf(c->standby_text, sizeof c->standby_text, "しばらくお待ちください\nPlease wait");
     kz_fleet_config_defaults(&c->fleet);
@@ -194,12 +195,26 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
         } else {
             bad(x, line, sec, key, "unknown key (timezone, name, standby_text, max_pixels)", val);
         }
+    } else if (!strcmp(sec, "video")) {
+        /* Hardware decoding for every video item of this screen: a property of the box, not
+         * of a clip, so it lives here rather than in playlists (docs/video.md). */
+        static const char *const hw[] = {"none", "auto", "vaapi", "drm", "v4l2m2m"};
+        int ok = 0;
+        for (size_t i = 0; !strcmp(key, "hwdec") && i < sizeof hw / sizeof hw[0]; i++)
+            if (!strcmp(val, hw[i])) {
+                snprintf(c->hwdec, sizeof c->hwdec, "%s", val);
+                ok = 1;
+            }
+        if (strcmp(key, "hwdec"))
+            bad(x, line, sec, key, "unknown key (hwdec)", val);
+        else if (!ok)
+            bad(x, line, sec, key, "expected none, auto, vaapi, drm or v4l2m2m", val);
     } else if (!strcmp(sec, "fleet")) {
         char why[300];
         if (kz_fleet_config_key(&c->fleet, key, val, x->base, why, sizeof why))
             bad(x, line, sec, key, why, val);
     } else {
-        bad(x, line, sec, key, "unknown section (display, paths, player, fleet)", val);
+        bad(x, line, sec, key, "unknown section (display, paths, player, video, fleet)", val);
     }
 }
 

@@ -883,6 +883,65 @@ static void fmt_civil(int day, char *out, size_t n)
     snprintf(out, n, "%04d-%02d-%02d", y, m, d);
 }
 
+/* "Its dates are all in the past", once per campaign: a campaign that is over (last year's
+ * demo, a campaign that has ended) is one line, not one per item. past[i] is the last day of
+ * item i when all its days are before the checked range, else INT_MIN. Items without a
+ * campaign are one line each. The line points at the campaign's first such item; --verbose
+ * lists each item. */
+static void warn_past(const kz_model *m, const int *past)
+{
+    const kz_sched *s = m->sched;
+    char day[16];
+    for (int i = 0; i < s->n_items; i++) {
+        const sitem *si = &s->items[i];
+        int cid = si->campaign_id, first = 1;
+        if (past[i] == INT_MIN)
+            continue;
+        for (int k = 0; k < i && first && cid; k++)
+            first = !(past[k] != INT_MIN && s->items[k].campaign_id == cid);
+        if (!first)
+            continue; /* this campaign's line is written */
+        if (!cid) {
+            fmt_civil(past[i], day, sizeof day);
+            kz_log("schedule", KZ_LOG_WARN, "%s:%d: [%s]: its dates are all in the past (last "
+                   "day %s)", item_file(si), si->item->params.line, si->item->params.section,
+                   day);
+            continue;
+        }
+        int n = 0, n_past = 0, last = past[i], full = 0;
+        char names[160] = "";
+        for (int k = 0; k < s->n_items; k++) {
+            if (s->items[k].campaign_id != cid)
+                continue;
+            n++;
+            if (past[k] == INT_MIN)
+                continue;
+            n_past++;
+            if (past[k] > last)
+                last = past[k];
+            size_t len = strlen(names);
+            const char *sec = s->items[k].item->params.section;
+            if (full)
+                continue;
+            if (len + strlen(sec) + 10 < sizeof names) {
+                snprintf(names + len, sizeof names - len, "%s[%s]", len ? ", " : "", sec);
+            } else {
+                snprintf(names + len, sizeof names - len, ", ...");
+                full = 1;
+            }
+        }
+        fmt_civil(last, day, sizeof day);
+        if (n_past == n)
+            kz_log("schedule", KZ_LOG_WARN, "%s:%d: campaign '%s': its dates are all in the past "
+                   "(last day %s; %d item%s)", item_file(si), si->item->params.line,
+                   s->campaigns[cid - 1], day, n, n == 1 ? "" : "s");
+        else
+            kz_log("schedule", KZ_LOG_WARN, "%s:%d: campaign '%s': %d of its %d items have dates "
+                   "all in the past (last day %s): %s", item_file(si), si->item->params.line,
+                   s->campaigns[cid - 1], n_past, n, day, names);
+    }
+}
+
 int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
 {
     const kz_sched *s = m ? m->sched : NULL;
@@ -896,8 +955,11 @@ int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
     unsigned char *dead = calloc((size_t)(s->n_items ? s->n_items : 1), 1);
     long *plays = calloc((size_t)(s->n_items ? s->n_items : 1), sizeof *plays);
     unsigned char *elig_in_range = calloc((size_t)(s->n_items ? s->n_items : 1), 1);
-    if (!dead || !plays || !elig_in_range)
+    int *past = calloc((size_t)(s->n_items ? s->n_items : 1), sizeof *past);
+    if (!dead || !plays || !elig_in_range || !past)
         goto done;
+    for (int i = 0; i < s->n_items; i++)
+        past[i] = INT_MIN;
     for (int i = 0; i < s->n_items; i++) {
         const sitem *si = &s->items[i];
         int lo = INT_MIN, hi = INT_MAX, first = 0, last = 0;
@@ -922,10 +984,13 @@ int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
         } else if (last < d0) {
             fmt_civil(last, a, sizeof a);
             dead[i] = 1;
-            kz_log("schedule", KZ_LOG_WARN, "%s:%d: [%s]: its dates are all in the past (last "
+            past[i] = last;
+            /* the detail (--verbose); the warning is one per campaign, below */
+            kz_log("schedule", KZ_LOG_DEBUG, "%s:%d: [%s]: its dates are all in the past (last "
                    "day %s)", item_file(si), si->item->params.line, si->item->params.section, a);
         }
     }
+    warn_past(m, past);
 
     /* 2. Interrupts whose windows overlap (same zone), 3. standby, 4. never on air. */
     for (int zi = 0; zi < s->n_zones; zi++) {
@@ -966,6 +1031,24 @@ int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
                     if (ivec_intersect(&iv[i], &iv[j], &both) == 0 && both.n) {
                         const sitem *x = &s->items[z->items[i]], *y = &s->items[z->items[j]];
                         kz_time_format(both.v[0].a, a, sizeof a);
+                        /* Two interrupts of one campaign at one priority sharing a window are
+                         * a planned rotation (the demo's ceremony notice and its countdown);
+                         * across campaigns or priorities it is two announcements competing
+                         * for the screen, which nobody plans. */
+                        const char *cx = kz_item_campaign(m, x->item);
+                        const char *cy = kz_item_campaign(m, y->item);
+                        if (cx[0] && strcmp(cx, cy) == 0 &&
+                            x->info.priority == y->info.priority) {
+                            kz_log("schedule", KZ_LOG_WARN,
+                                   "%s:%d: [%s]: interrupt takes turns with the interrupt [%s] "
+                                   "(%s:%d) of the same campaign '%s' from %s",
+                                   item_file(x), x->own.line_times, x->item->params.section,
+                                   y->item->params.section, item_file(y), y->own.line_times, cx,
+                                   a);
+                            reported[i * z->n + j] = 1;
+                            free(both.v);
+                            continue;
+                        }
                         kz_log("schedule", KZ_LOG_ERROR,
                                "%s:%d: [%s]: interrupt overlaps the interrupt [%s] (%s:%d) from "
                                "%s%s", item_file(x), x->own.line_times, x->item->params.section,
@@ -1042,6 +1125,7 @@ done:
     free(dead);
     free(plays);
     free(elig_in_range);
+    free(past);
     return errors;
 }
 

@@ -9,6 +9,7 @@
 #include <libavutil/channel_layout.h>
 #include <libswresample/swresample.h>
 
+#include "hwdec.h"
 #include "vdec.h"
 
 #define US_TB ((AVRational){1, 1000000})
@@ -113,8 +114,8 @@ static kz_us clip_duration(AVFormatContext *fmt, int s)
     return 0;
 }
 
-int vd_open(vd *d, const char *path, int threads, int loop, long max_pixels, char *err,
-            size_t errlen)
+int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, long max_pixels,
+            char *err, size_t errlen)
 {
     char e[128];
     const AVCodec *codec;
@@ -128,6 +129,7 @@ int vd_open(vd *d, const char *path, int threads, int loop, long max_pixels, cha
     d->stream = -1;
     d->astream = -1;
     d->atime = -1;
+    d->hw_fmt = AV_PIX_FMT_NONE;
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->cv, NULL);
     for (int i = 0; i < VD_QUEUE; i++) {
@@ -163,21 +165,33 @@ int vd_open(vd *d, const char *path, int threads, int loop, long max_pixels, cha
                  avcodec_get_name(st->codecpar->codec_id));
         goto fail;
     }
-    d->dec = avcodec_alloc_context3(codec);
-    if (!d->dec || avcodec_parameters_to_context(d->dec, st->codecpar) < 0) {
-        snprintf(err, errlen, "cannot set up the %s decoder", codec->name);
-        goto fail;
+    if (hwdec && strcmp(hwdec, "none")) {
+        char why[sizeof d->hw_note - 64];
+        if (vd_hw_open(codec, st->codecpar, st->time_base, hwdec, &d->dec, &d->hw_fmt,
+                       d->hw_used, sizeof d->hw_used, why, sizeof why) == 0)
+            snprintf(d->hw_note, sizeof d->hw_note, "hwdec %s: decoding %s on %s", hwdec,
+                     codec->name, d->hw_used);
+        else
+            snprintf(d->hw_note, sizeof d->hw_note, "hwdec %s: %s; decoding %s in software",
+                     hwdec, why, codec->name);
+    }
+    if (!d->dec) {
+        d->dec = avcodec_alloc_context3(codec);
+        if (!d->dec || avcodec_parameters_to_context(d->dec, st->codecpar) < 0) {
+            snprintf(err, errlen, "cannot set up the %s decoder", codec->name);
+            goto fail;
+        }
+        d->dec->thread_count = threads > 0 ? threads : 1;
+        d->dec->thread_type = FF_THREAD_FRAME;
+        d->dec->pkt_timebase = st->time_base;
+        r = avcodec_open2(d->dec, codec, NULL);
+        if (r < 0) {
+            averr(r, e, sizeof e);
+            snprintf(err, errlen, "cannot open the %s decoder (%s)", codec->name, e);
+            goto fail;
+        }
     }
     d->dec->max_pixels = max_pixels; /* also for frames whose size changes mid-stream */
-    d->dec->thread_count = threads > 0 ? threads : 1;
-    d->dec->thread_type = FF_THREAD_FRAME;
-    d->dec->pkt_timebase = st->time_base;
-    r = avcodec_open2(d->dec, codec, NULL);
-    if (r < 0) {
-        averr(r, e, sizeof e);
-        snprintf(err, errlen, "cannot open the %s decoder (%s)", codec->name, e);
-        goto fail;
-    }
     if (d->dec->width <= 0 || d->dec->height <= 0) {
         snprintf(err, errlen, "video stream without a frame size");
         goto fail;
@@ -376,6 +390,14 @@ static int decode_one(vd *d, AVPacket *pkt, AVFrame *fr, int *draining, int *bad
 {
     for (;;) {
         int r = avcodec_receive_frame(d->dec, fr);
+        if (r == 0 && d->hw_fmt != AV_PIX_FMT_NONE && fr->format == d->hw_fmt) {
+            /* On the device: copy it to system memory, where the rest of the path works. */
+            if (!d->hw_tmp && !(d->hw_tmp = av_frame_alloc()))
+                return AVERROR(ENOMEM);
+            r = vd_hw_download(fr, d->hw_tmp);
+            if (r < 0)
+                return r;
+        }
         if (r == 0)
             return 1;
         if (r == AVERROR_EOF)
@@ -556,6 +578,7 @@ void vd_close(vd *d)
     for (int i = 0; i < VD_QUEUE; i++)
         av_frame_free(&d->q[i].f);
     avcodec_free_context(&d->dec);
+    av_frame_free(&d->hw_tmp);
     avcodec_free_context(&d->adec);
     swr_free(&d->swr);
     av_frame_free(&d->aframe);

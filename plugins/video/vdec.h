@@ -37,6 +37,13 @@ typedef struct vd {
     int64_t t0;           /* the stream's start time in tb (0 when unknown) */
     int width, height;
     AVRational sar;
+    /* Hardware decoding (hwdec.h): the device's frame format, AV_PIX_FMT_NONE when frames
+     * come in system memory; the path in use ("" = software); what happened, for the
+     * plugin's one log line ("" when hwdec is none). */
+    enum AVPixelFormat hw_fmt;
+    char hw_used[16];
+    char hw_note[400];
+    AVFrame *hw_tmp;      /* owned, worker only: scratch for copies off the device */
 
     pthread_t thread;
     int started;
@@ -77,13 +84,15 @@ typedef struct vd {
     long decode_errors;   /* packets the decoder refused (corrupt data), skipped */
 } vd;
 
-/* Open the file, pick the best video stream, open its decoder with `threads` frame threads.
+/* Open the file, pick the best video stream, open its decoder with `threads` frame threads,
+ * or on the hardware path hwdec names ("auto", "vaapi", "drm", "v4l2m2m"; NULL or "none":
+ * software) when the device is there — software otherwise, with hw_note saying why.
  * On failure writes a reason into err and returns -1 (everything freed). */
 /* max_pixels: frames above width x height pixels are refused from the codec parameters,
  * before decoding (<= 0: VD_MAX_PIXELS_DEFAULT). */
 #define VD_MAX_PIXELS_DEFAULT 40000000L
-int vd_open(vd *d, const char *path, int threads, int loop, long max_pixels, char *err,
-            size_t errlen);
+int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, long max_pixels,
+            char *err, size_t errlen);
 /* After vd_open, before vd_start: also decode the audio stream, if there is one, resampled
  * to rate Hz S16 stereo. 1: audio on; 0: no audio stream; -1: it cannot be decoded (reason
  * in err; the video plays on, muted). */

@@ -181,10 +181,29 @@ static kz_us v_duration(kz_instance *inst)
     return d > v->start ? d - v->start : 0;
 }
 
-/* [player] max_pixels from a host that offers it (ABI minor 3), else the default. */
+/* [player] max_pixels from a host that offers it (ABI minor 4), else the default. */
 static long pixel_limit(video *v)
 {
     return KZ_API_HAS(api(v), max_pixels) ? api(v)->max_pixels(v->host) : 0;
+}
+
+/* What hardware decoding did is a property of the box and the codec, not of one airing:
+ * each distinct outcome is said once per process (a signage box plays the same clips all
+ * day; a line per airing would bury the log). Main thread only. */
+static void hw_note_once(video *v, const char *note, int asked_auto)
+{
+    static char said[8][sizeof v->dec.hw_note];
+    static int n_said;
+    if (!note[0])
+        return;
+    for (int i = 0; i < n_said; i++)
+        if (!strcmp(said[i], note))
+            return;
+    if (n_said < 8)
+        snprintf(said[n_said++], sizeof said[0], "%s", note);
+    /* A named path that is missing is a configuration to look at; auto finding nothing is
+     * what auto means on a box without a decoder. */
+    api(v)->log(v->host, v->dec.hw_used[0] || asked_auto ? KZ_LOG_INFO : KZ_LOG_WARN, "%s", note);
 }
 
 static int v_check(kz_instance *inst)
@@ -192,7 +211,7 @@ static int v_check(kz_instance *inst)
     video *v = inst;
     vd d;
     char err[256];
-    if (vd_open(&d, v->path, 1, 0, pixel_limit(v), err, sizeof err) < 0) {
+    if (vd_open(&d, v->path, 1, 0, "none", pixel_limit(v), err, sizeof err) < 0) {
         api(v)->param_error(v->host, "file", "%s: %s", v->name, err);
         return 1;
     }
@@ -259,10 +278,13 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         return v->failed ? KZ_ERR : KZ_OK;
     v->failed = 0;
     v->ended_logged = 0;
-    if (vd_open(&v->dec, v->path, v->threads, v->loop, pixel_limit(v), err, sizeof err) < 0) {
+    const char *hw = KZ_API_HAS(api(v), hwdec) ? api(v)->hwdec(v->host) : "none";
+    if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, pixel_limit(v), err, sizeof err) <
+        0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
+    hw_note_once(v, v->dec.hw_note, strcmp(hw, "auto") == 0);
     if (v->volume > 0 && !v->untimed)
         audio_open(v);
     v->cur = av_frame_alloc();

@@ -529,6 +529,17 @@ static void test_check(void **state)
         {"[a]\n[b]\ndates = 02-29\ndays = sat\n", 0, 0},
         /* past dates: a warning, not an error */
         {"[a]\n[b]\ndates = 2024-01-01..2024-12-31\n", 0, 1},
+        /* ... one per item without a campaign */
+        {"[a]\n[b]\ndates = 2024-01-01\n[c]\ndates = 2024-02-01\n", 0, 2},
+        /* ... one per campaign, whether all its items are over or some */
+        {"[a]\n[b]\ncampaign = c\ndates = 2024-01-01\n[c]\ncampaign = c\ndates = 2024-02-01\n"
+         "[d]\ncampaign = c\ndates = 2023-02-01..2023-02-28\n", 0, 1},
+        {"[a]\ncampaign = c\n[b]\ncampaign = c\ndates = 2024-01-01\n[c]\ncampaign = c\n"
+         "dates = 2024-02-01\n", 0, 1},
+        {"[a]\n[b]\ncampaign = c\ndates = 2024-01-01\n[c]\ncampaign = d\ndates = 2024-02-01\n"
+         "[d]\ncampaign = c\ndates = 2023-02-01..2023-02-28\n", 0, 2},
+        /* not past as of the checked range's first day */
+        {"[a]\n[b]\ncampaign = c\ndates = 2025-03-01\n", 0, 0},
         /* overlapping interrupts */
         {"[a]\n[x]\ninterrupt = yes\ntimes = 09:00-10:00\n"
          "[y]\ninterrupt = yes\ntimes = 09:30-11:00\n", 1, 0},
