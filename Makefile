@@ -204,25 +204,38 @@ soak: deps all
 
 # --- install -----------------------------------------------------------------------------
 # make install PREFIX=/usr/local DESTDIR=/tmp/stage: binary, plugins, fonts config, kizuna(1),
-# the systemd user unit and an example /etc/kizuna/player.ini (an existing one is kept; the
-# example always lands beside it as player.ini.example).
+# the sandboxed systemd system unit, the sysusers.d entry of its account `kizuna` (created
+# here when installing for real, DESTDIR empty) and an example /etc/kizuna/player.ini (an
+# existing one is kept; the example always lands beside it as player.ini.example).
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(if $(filter /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc))
 BINDIR     := $(PREFIX)/bin
 LIBDIR     := $(PREFIX)/lib/kizuna
 DATADIR    := $(PREFIX)/share/kizuna
 MANDIR     := $(PREFIX)/share/man
-UNITDIR    ?= $(PREFIX)/lib/systemd/user
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
             -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/plugins $(DESTDIR)$(DATADIR)/fonts \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/kizuna
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/kizuna \
+	    $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 $(BUILD)/kizuna $(DESTDIR)$(BINDIR)/kizuna
 	install -m 644 $(PLUGINS) $(DESTDIR)$(LIBDIR)/plugins/
 	install -m 644 fonts/fonts.ini $(DESTDIR)$(DATADIR)/fonts/fonts.ini
 	install -m 644 man/kizuna.1 $(DESTDIR)$(MANDIR)/man1/kizuna.1
 	$(SUBST) dist/kizuna.service >$(DESTDIR)$(UNITDIR)/kizuna.service
+	install -m 644 dist/kizuna.sysusers $(DESTDIR)$(SYSUSERSDIR)/kizuna.conf
+	@# The service's account: systemd-sysusers reads the file above; useradd where it is absent.
+	if [ -z "$(DESTDIR)" ]; then \
+	    if command -v systemd-sysusers >/dev/null; then \
+	        systemd-sysusers $(SYSUSERSDIR)/kizuna.conf; \
+	    elif ! id kizuna >/dev/null 2>&1; then \
+	        useradd --system --home-dir /var/lib/kizuna --no-create-home \
+	            --shell /usr/sbin/nologin --groups video,render,audio,input kizuna; \
+	    fi; \
+	fi
 	$(SUBST) dist/player.ini >$(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini ] || \
 	    cp $(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini.example $(DESTDIR)$(SYSCONFDIR)/kizuna/player.ini

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define KZ_ABI_MAJOR 1
-#define KZ_ABI_MINOR 3
+#define KZ_ABI_MINOR 4
 #define KZ_ABI_VERSION ((uint32_t)((KZ_ABI_MAJOR << 16) | KZ_ABI_MINOR))
 #define KZ_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 
@@ -119,7 +119,9 @@ typedef struct kz_host_api {
 
     /* Decode an image file (PNG, JPEG, WebP: whatever libavformat/libavcodec read) into a
      * new ARGB8888 surface, owned by the caller (SDL_FreeSurface). path is an absolute path
-     * from resolve_media(). NULL on failure, logged with the file name and reason. */
+     * from resolve_media(). NULL on failure, logged with the file name and reason. A picture
+     * above max_pixels() is refused from its header, undecoded. Safe to call from a plugin's
+     * worker thread (it touches no renderer): decode stills there, not in prepare(). */
     SDL_Surface *(*image_load)(kz_host *host, const char *path);
 
     /* The player's time zone (IANA name, e.g. "Asia/Tokyo"); borrowed. */
@@ -144,6 +146,17 @@ typedef struct kz_host_api {
      * "vaapi", "drm" or "v4l2m2m"; borrowed. A property of the box, the same for every item.
      * Appended in minor 3: test KZ_API_HAS(api, hwdec). */
     const char *(*hwdec)(kz_host *host);
+
+    /* Appended in minor 4. The most pixels (width x height) one picture or video frame may
+     * have ([player] max_pixels): a plugin that decodes media refuses larger files from their
+     * header or codec parameters, before decoding. image_load() applies it itself. Safe to
+     * call from a plugin's worker thread. Test KZ_API_HAS(api, max_pixels). */
+    long (*max_pixels)(kz_host *host);
+    /* Appended in minor 4. Read the first bytes of a picture (PNG, JPEG, GIF, WebP, BMP) and
+     * refuse it when its header declares more than max_pixels(): logs why with file:line and
+     * returns KZ_ERR; KZ_OK when it is within the limit or the format has no header the host
+     * reads (image_load's decoder then applies the limit). Cheap enough for create(). */
+    int (*image_probe)(kz_host *host, const char *path);
 } kz_host_api;
 
 /* True when the host's table is long enough to hold field (appended services). */

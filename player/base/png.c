@@ -101,7 +101,110 @@ int kz_png_write_fd(int fd, const char *name, const void *argb, int w, int h, in
     return png_write(fd, name, argb, w, h, pitch);
 }
 
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[3] << 24 | p[2] << 16 | p[1] << 8 | p[0]; }
+
+/* JPEG: walk the markers to the first start-of-frame (SOF0..SOF15 except DHT, JPG, DAC). */
+static int jpeg_size(FILE *f, long *w, long *h)
+{
+    uint8_t m[9];
+    if (fseek(f, 2, SEEK_SET))
+        return -1;
+    for (int guard = 0; guard < 1000; guard++) {
+        if (fread(m, 1, 4, f) != 4 || m[0] != 0xff)
+            return -1;
+        while (m[1] == 0xff) { /* fill bytes */
+            m[1] = m[2];
+            m[2] = m[3];
+            if (fread(m + 3, 1, 1, f) != 1)
+                return -1;
+        }
+        unsigned len = (unsigned)m[2] << 8 | m[3];
+        if (len < 2)
+            return -1;
+        if (m[1] >= 0xc0 && m[1] <= 0xcf && m[1] != 0xc4 && m[1] != 0xc8 && m[1] != 0xcc) {
+            if (fread(m, 1, 5, f) != 5)
+                return -1;
+            *h = (long)m[1] << 8 | m[2];
+            *w = (long)m[3] << 8 | m[4];
+            return 0;
+        }
+        if (fseek(f, (long)len - 2, SEEK_CUR))
+            return -1;
+    }
+    return -1;
+}
+
+int kz_image_header_size(const char *path, long *w, long *h)
+{
+    uint8_t b[32];
+    int rc = -1;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t n = fread(b, 1, sizeof b, f);
+    if (n >= 24 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8) && !memcmp(b + 12, "IHDR", 4)) {
+        *w = be32(b + 16);
+        *h = be32(b + 20);
+        rc = 0;
+    } else if (n >= 10 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6))) {
+        *w = b[6] | b[7] << 8; /* the logical screen; frames are clipped to it */
+        *h = b[8] | b[9] << 8;
+        rc = 0;
+    } else if (n >= 30 && !memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4)) {
+        if (!memcmp(b + 12, "VP8X", 4)) {
+            *w = 1 + (b[24] | b[25] << 8 | (long)b[26] << 16);
+            *h = 1 + (b[27] | b[28] << 8 | (long)b[29] << 16);
+            rc = 0;
+        } else if (!memcmp(b + 12, "VP8L", 4)) {
+            uint32_t v = le32(b + 21);
+            *w = 1 + (v & 0x3fff);
+            *h = 1 + (v >> 14 & 0x3fff);
+            rc = 0;
+        } else if (!memcmp(b + 12, "VP8 ", 4)) {
+            *w = (b[26] | b[27] << 8) & 0x3fff;
+            *h = (b[28] | b[29] << 8) & 0x3fff;
+            rc = 0;
+        }
+    } else if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
+        int32_t bw = (int32_t)le32(b + 18), bh = (int32_t)le32(b + 22);
+        *w = labs((long)bw);
+        *h = labs((long)bh);
+        rc = 0;
+    } else if (n >= 4 && b[0] == 0xff && b[1] == 0xd8) {
+        rc = jpeg_size(f, w, h);
+    }
+    fclose(f);
+    return rc;
+}
+
+int kz_image_check_header(const char *path, long max_pixels, char *err, size_t errlen)
+{
+    long w, h;
+    if (max_pixels <= 0)
+        max_pixels = KZ_MAX_PIXELS_DEFAULT;
+    if (kz_image_header_size(path, &w, &h))
+        return 0;
+    if (w <= 0 || h <= 0) {
+        snprintf(err, errlen, "the header declares a %ldx%ld picture", w, h);
+        return -1;
+    }
+    if (w > 16384 || h > 16384 || w * h > max_pixels) {
+        snprintf(err, errlen, "%ldx%ld (%.1f Mpx) is above the pixel limit of %.1f Mpx "
+                 "([player] max_pixels); not decoded", w, h, (double)w * h / 1e6,
+                 (double)max_pixels / 1e6);
+        return -1;
+    }
+    return 0;
+}
+
 int kz_image_load(const char *path, uint8_t **argb, int *w, int *h, char *err, size_t errlen)
+{
+    return kz_image_load_limited(path, 0, argb, w, h, err, errlen);
+}
+
+int kz_image_load_limited(const char *path, long max_pixels, uint8_t **argb, int *w, int *h,
+                          char *err, size_t errlen)
 {
     AVFormatContext *fmt = NULL;
     AVCodecContext *c = NULL;
@@ -110,17 +213,36 @@ int kz_image_load(const char *path, uint8_t **argb, int *w, int *h, char *err, s
     struct SwsContext *sws = NULL;
     int rc = -1, ret, got = 0;
     char e[128];
+    AVDictionary **sopts = NULL;
+    unsigned nopts = 0;
+    char lim[32];
     *argb = NULL;
+    if (max_pixels <= 0)
+        max_pixels = KZ_MAX_PIXELS_DEFAULT;
+    snprintf(lim, sizeof lim, "%ld", max_pixels);
     if (!f || !pkt) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
+    /* A few hundred KB of PNG can declare gigabytes of pixels: judge the size from the
+     * header, before libavformat's probing decodes the first frame whole. */
+    if (kz_image_check_header(path, max_pixels, err, errlen))
+        goto done;
     if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
         av_strerror(ret, e, sizeof e);
         snprintf(err, errlen, "cannot open: %s", e);
         goto done;
     }
-    if (avformat_find_stream_info(fmt, NULL) < 0) {
+    /* Formats whose header we do not read: the decoder itself refuses larger frames. */
+    nopts = fmt->nb_streams;
+    sopts = av_calloc(nopts ? nopts : 1, sizeof *sopts);
+    if (!sopts) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
+    for (unsigned i = 0; i < nopts; i++)
+        av_dict_set(&sopts[i], "max_pixels", lim, 0);
+    if (avformat_find_stream_info(fmt, sopts) < 0) {
         snprintf(err, errlen, "not a readable image");
         goto done;
     }
@@ -134,9 +256,16 @@ int kz_image_load(const char *path, uint8_t **argb, int *w, int *h, char *err, s
         snprintf(err, errlen, "unsupported image format");
         goto done;
     }
+    const AVCodecParameters *cp = fmt->streams[si]->codecpar;
+    if (cp->width <= 0 || cp->height <= 0 || (long)cp->width * cp->height > max_pixels) {
+        snprintf(err, errlen, "no picture size within the pixel limit of %.1f Mpx "
+                 "([player] max_pixels); not decoded", (double)max_pixels / 1e6);
+        goto done;
+    }
     c = avcodec_alloc_context3(codec);
-    if (!c || avcodec_parameters_to_context(c, fmt->streams[si]->codecpar) < 0 ||
-        avcodec_open2(c, codec, NULL) < 0) {
+    if (c)
+        c->max_pixels = max_pixels;
+    if (!c || avcodec_parameters_to_context(c, cp) < 0 || avcodec_open2(c, codec, NULL) < 0) {
         snprintf(err, errlen, "cannot open the %s decoder", codec->name);
         goto done;
     }
@@ -172,6 +301,9 @@ int kz_image_load(const char *path, uint8_t **argb, int *w, int *h, char *err, s
     *h = f->height;
     rc = 0;
 done:
+    for (unsigned i = 0; sopts && i < nopts; i++)
+        av_dict_free(&sopts[i]);
+    av_freep(&sopts);
     sws_freeContext(sws);
     avcodec_free_context(&c);
     avformat_close_input(&fmt);

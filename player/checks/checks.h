@@ -9,6 +9,8 @@
 int kz_check_schedule(kz_player *p, kz_us at); /* as of at: the year from its day */
 int kz_check_media(kz_player *p);
 int kz_check_legibility(kz_player *p); /* contrast, character height, reading time, glyphs */
+/* Warns when [paths] content is / or contains player.ini, the playlists or the logs. */
+int kz_check_paths(kz_player *p);
 /* Refuses items whose clip fails the flash analysis unless they carry flash_override =
  * <reason> (cached by path, size and mtime). */
 int kz_flash_gate(kz_player *p, kz_model *m);

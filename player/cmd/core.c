@@ -229,6 +229,7 @@ int kz_cmd_check(int argc, char **argv)
     /* Deep checks: attach again with the plugins' own check() (media decode, QR fits, ...). */
     kz_host_detach(&p.model);
     kz_host_attach(&p.model, &p.env, 1);
+    kz_check_paths(&p);
     kz_check_schedule(&p, at);
     kz_check_media(&p);
     kz_text_check_model(p.fonts, &p.model); /* characters no font has, in any item's text */

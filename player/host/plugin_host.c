@@ -404,13 +404,34 @@ static SDL_Texture *h_text_texture(kz_host *h, SDL_Renderer *r, const char *utf8
     return t;
 }
 
+/* The item's file:line for a picture's problem: its file key (the image plugin's), else its
+ * section. */
+static void image_error(kz_host *h, const char *path, const char *err)
+{
+    const char *base = strrchr(path, '/');
+    if (kz_params_get(&h->item->params, "file"))
+        h_param_error(h, "file", "%s", err);
+    else
+        h_param_error(h, NULL, "%s: %s", base ? base + 1 : path, err);
+}
+
+static int h_image_probe(kz_host *h, const char *path)
+{
+    char err[256];
+    if (kz_image_check_header(path, h->env->max_pixels, err, sizeof err)) {
+        image_error(h, path, err);
+        return KZ_ERR;
+    }
+    return KZ_OK;
+}
+
 static SDL_Surface *h_image_load(kz_host *h, const char *path)
 {
     uint8_t *px;
     int w, hh;
     char err[256];
-    if (kz_image_load(path, &px, &w, &hh, err, sizeof err)) {
-        kz_log(h->logname, KZ_LOG_ERROR, "%s: %s", path, err);
+    if (kz_image_load_limited(path, h->env->max_pixels, &px, &w, &hh, err, sizeof err)) {
+        image_error(h, path, err);
         return NULL;
     }
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, hh, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -426,6 +447,10 @@ static SDL_Surface *h_image_load(kz_host *h, const char *path)
 }
 
 static const char *h_timezone(kz_host *h) { return h->env->timezone; }
+static long h_max_pixels(kz_host *h)
+{
+    return h->env->max_pixels > 0 ? h->env->max_pixels : KZ_MAX_PIXELS_DEFAULT;
+}
 static kz_us h_item_start(kz_host *h) { return h->slot_start; }
 static const char *h_hwdec(kz_host *h) { return h->env->hwdec ? h->env->hwdec : "none"; }
 static uint32_t h_missing_glyph(kz_host *h, const char *utf8)
@@ -457,6 +482,8 @@ static const kz_host_api host_api = {
     .missing_glyph = h_missing_glyph,
     .text_fit = h_text_fit,
     .hwdec = h_hwdec,
+    .max_pixels = h_max_pixels,
+    .image_probe = h_image_probe,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

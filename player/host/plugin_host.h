@@ -31,6 +31,7 @@ typedef struct kz_host_env {
     const char *content_root; /* absolute */
     const char *timezone;
     const char *hwdec;        /* player.ini [video] hwdec; NULL reads as "none" */
+    long max_pixels;          /* [player] max_pixels: larger pictures and videos are refused */
 } kz_host_env;
 
 /* Create an instance for every item of the model (plugin create(), unknown-key check,

@@ -11,6 +11,7 @@
 #include "base/inifile.h"
 #include "base/log.h"
 #include "base/params.h"
+#include "base/png.h"
 
 #define LOG "config"
 
@@ -28,6 +29,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     snprintf(c->fonts, sizeof c->fonts, "%s/../fonts/fonts.ini", b);
     snprintf(c->logs, sizeof c->logs, "%s/../build/logs", b);
     snprintf(c->timezone, sizeof c->timezone, "Asia/Tokyo");
+    c->max_pixels = KZ_MAX_PIXELS_DEFAULT;
     snprintf(c->hwdec, sizeof c->hwdec, "none");
     snprintf(c->name, sizeof c->name, "kizuna");
     snprintf(c->standby_text, sizeof c->standby_text, "しばらくお待ちください\nPlease wait");
@@ -183,8 +185,16 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
             snprintf(c->name, sizeof c->name, "%s", val);
         } else if (!strcmp(key, "standby_text")) {
             snprintf(c->standby_text, sizeof c->standby_text, "%s", val);
+        } else if (!strcmp(key, "max_pixels")) {
+            /* 1 Mpx .. 16384 x 16384: one picture's pixels, the bound of its memory */
+            long v;
+            if (kz_parse_long(val, &v) || v < 1000000L || v > 16384L * 16384L)
+                bad(x, line, sec, key, "expected a pixel count from 1000000 to 268435456, "
+                    "e.g. 40000000", val);
+            else
+                c->max_pixels = v;
         } else {
-            bad(x, line, sec, key, "unknown key (timezone, name, standby_text)", val);
+            bad(x, line, sec, key, "unknown key (timezone, name, standby_text, max_pixels)", val);
         }
     } else if (!strcmp(sec, "video")) {
         /* Hardware decoding for every video item of this screen: a property of the box, not

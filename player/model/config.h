@@ -40,6 +40,7 @@ typedef struct kz_config {
     char standby_text[256]; /* shown when nothing is playable */
     /* [video] */
     char hwdec[16];      /* none (default), auto, vaapi, drm or v4l2m2m (docs/video.md) */
+    long max_pixels;     /* pictures and videos above w x h pixels are refused undecoded */
     /* [fleet]: the MQTT client (fleet.h, docs/fleet.md) */
     kz_fleet_config fleet;
     /* [console]: the operator console (console_config.h, docs/console-api.md) */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/inifile.h"
 #include "base/log.h"
@@ -248,6 +249,24 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A playlist that is a symlink must stay inside the playlist folder: a link to /etc/shadow or
+ * another user's file would otherwise be read, and its lines quoted into the log as errors.
+ * 1 (logged, counted) when path leads outside root (a real path), else 0. */
+static int leaves_tree(kz_model *m, const char *root, const char *path)
+{
+    struct stat st;
+    char real[PATH_MAX];
+    if (lstat(path, &st) || !S_ISLNK(st.st_mode))
+        return 0; /* a plain file of the folder (or gone: the reader says so) */
+    size_t n = strlen(root);
+    if (realpath(path, real) && (!strncmp(real, root, n) && (real[n] == '/' || n == 1)))
+        return 0;
+    kz_log(LOG, KZ_LOG_ERROR, "%s: a symbolic link to %s, outside the playlist folder %s: "
+           "refused, not read", path, realpath(path, real) ? real : "a missing file", root);
+    m->errors++;
+    return 1;
+}
+
 int kz_model_load_dir(kz_model *m, const char *dir)
 {
     DIR *d = opendir(dir);
@@ -271,10 +290,13 @@ int kz_model_load_dir(kz_model *m, const char *dir)
     closedir(d);
     if (n)
         qsort(names, n, sizeof *names, cmp_str);
+    char root[PATH_MAX];
+    int have_root = realpath(dir, root) != NULL;
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        kz_model_add_file(m, path);
+        if (!have_root || !leaves_tree(m, root, path))
+            kz_model_add_file(m, path);
         free(names[i]);
     }
     free(names);

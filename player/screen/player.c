@@ -99,6 +99,7 @@ int kz_player_open(kz_player *p, const kz_player_opts *o)
     p->env.content_root = p->cfg.content;
     p->env.timezone = p->cfg.timezone;
     p->env.hwdec = p->cfg.hwdec;
+    p->env.max_pixels = p->cfg.max_pixels;
     load_model(p, &p->model);
     if (!p->opts.playlist_text)
         kz_layouts_load(&p->layouts, p->cfg.playlists);

@@ -6,7 +6,12 @@
  *   fit        = fit | fill | stretch (default fit: whole picture, letterboxed)
  *   background = #000000             (letterbox colour)
  *   duration   = 10s
+ *
+ * The decode never runs on the main (frame) thread: prepare() starts a worker that decodes
+ * into a surface while the previous item is on air; the first render() makes the texture
+ * (waiting for the worker only when the prepare-ahead was shorter than the decode). A picture above the host's pixel limit is refused from its header.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +26,13 @@ typedef struct image_inst {
     kz_color bg;
     SDL_Texture *tex;
     int w, h;
+    /* The decode worker: started by prepare(), joined by the first render() or release().
+     * Under mu: surf (owned, handed to the main thread when done), done, failed. */
+    pthread_t worker;
+    int running; /* main thread only: the worker was started and not yet joined */
+    pthread_mutex_t mu;
+    SDL_Surface *surf;
+    int done, failed;
 } image_inst;
 
 static int image_create(kz_host *host, kz_instance **out)
@@ -30,10 +42,13 @@ static int image_create(kz_host *host, kz_instance **out)
     if (!im)
         return KZ_ERR_NOMEM;
     im->host = host;
+    pthread_mutex_init(&im->mu, NULL);
     im->bg = (kz_color){0, 0, 0, 255};
     if (api->resolve_media(host, "file", im->path, sizeof im->path) ||
         api->param_enum(host, "fit", "fit|fill|stretch", &im->fit) ||
-        api->param_color(host, "background", &im->bg)) {
+        api->param_color(host, "background", &im->bg) ||
+        (KZ_API_HAS(api, image_probe) && api->image_probe(host, im->path))) {
+        pthread_mutex_destroy(&im->mu);
         free(im);
         return KZ_ERR;
     }
@@ -41,26 +56,64 @@ static int image_create(kz_host *host, kz_instance **out)
     return KZ_OK;
 }
 
-/* kizuna check: the file must decode. */
+/* kizuna check: the file must decode (image_load reports why not, with file:line). */
 static int image_check(kz_instance *inst)
 {
     image_inst *im = inst;
     SDL_Surface *s = kz_api(im->host)->image_load(im->host, im->path);
-    if (!s) {
-        kz_api(im->host)->param_error(im->host, "file", "the image cannot be decoded");
+    if (!s)
         return 1;
-    }
     SDL_FreeSurface(s);
     return 0;
 }
 
+static void *decode_worker(void *arg)
+{
+    image_inst *im = arg;
+    SDL_Surface *s = kz_api(im->host)->image_load(im->host, im->path); /* logs a failure */
+    pthread_mutex_lock(&im->mu);
+    im->surf = s;
+    im->failed = !s;
+    im->done = 1;
+    pthread_mutex_unlock(&im->mu);
+    return NULL;
+}
+
+/* Start decoding on a worker; render() picks the picture up. */
 static int image_prepare(kz_instance *inst, SDL_Renderer *r)
 {
     image_inst *im = inst;
-    if (im->tex)
+    (void)r;
+    if (im->tex || im->running)
         return KZ_OK;
-    SDL_Surface *s = kz_api(im->host)->image_load(im->host, im->path);
-    if (!s)
+    im->done = im->failed = 0;
+    if (pthread_create(&im->worker, NULL, decode_worker, im) != 0) {
+        kz_api(im->host)->log(im->host, KZ_LOG_ERROR, "%s: cannot start the decoder thread",
+                              im->path);
+        return KZ_ERR;
+    }
+    im->running = 1;
+    return KZ_OK;
+}
+
+/* On the main thread: the texture from the worker's surface. 0, or KZ_ERR when the picture
+ * failed (logged by image_load). The picture is due now: when the prepare-ahead was too short
+ * for the decode (the first item after start, kizuna render), wait for the worker rather than
+ * show something the timeline does not say; the wait is bounded by the pixel limit. */
+static int take_picture(image_inst *im, SDL_Renderer *r)
+{
+    if (im->tex)
+        return 0;
+    if (!im->running)
+        return KZ_ERR;
+    pthread_join(im->worker, NULL);
+    im->running = 0;
+    pthread_mutex_lock(&im->mu);
+    int failed = im->failed;
+    SDL_Surface *s = im->surf;
+    im->surf = NULL;
+    pthread_mutex_unlock(&im->mu);
+    if (failed)
         return KZ_ERR;
     im->tex = SDL_CreateTextureFromSurface(r, s);
     im->w = s->w;
@@ -72,14 +125,14 @@ static int image_prepare(kz_instance *inst, SDL_Renderer *r)
         return KZ_ERR;
     }
     SDL_SetTextureBlendMode(im->tex, SDL_BLENDMODE_BLEND);
-    return KZ_OK;
+    return 0;
 }
 
 static int image_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
 {
     image_inst *im = inst;
     (void)t;
-    if (!im->tex)
+    if (take_picture(im, r) < 0)
         return KZ_ERR;
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, im->bg.r, im->bg.g, im->bg.b, 255);
@@ -112,6 +165,14 @@ static int image_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect
 static void image_release(kz_instance *inst)
 {
     image_inst *im = inst;
+    if (im->running) { /* waits for a decode in progress: bounded by the pixel limit */
+        pthread_join(im->worker, NULL);
+        im->running = 0;
+    }
+    if (im->surf)
+        SDL_FreeSurface(im->surf);
+    im->surf = NULL;
+    im->done = 0;
     if (im->tex)
         SDL_DestroyTexture(im->tex);
     im->tex = NULL;
@@ -122,6 +183,7 @@ static void image_destroy(kz_instance **inst)
     if (!*inst)
         return;
     image_release(*inst);
+    pthread_mutex_destroy(&((image_inst *)*inst)->mu);
     free(*inst);
     *inst = NULL;
 }

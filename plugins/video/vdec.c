@@ -45,9 +45,13 @@ static int header_is_enough(const AVFormatContext *fmt)
 }
 
 /* Open the container and find the stream info; shared by vd_open and the probe. */
-static int open_input(const char *path, AVFormatContext **out, char *err, size_t errlen)
+static int open_input(const char *path, long max_pixels, AVFormatContext **out, char *err,
+                      size_t errlen)
 {
     AVFormatContext *fmt = NULL;
+    AVDictionary **sopts = NULL;
+    unsigned nopts;
+    char lim[32];
     char e[128];
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -67,7 +71,17 @@ static int open_input(const char *path, AVFormatContext **out, char *err, size_t
     /* MP4 and Matroska headers carry everything needed (codec, size, duration): skip
      * avformat_find_stream_info there, which decodes frames (10-25 ms at 1080p) and would
      * run on the main thread in prepare(), while the previous item is on air. */
-    r = header_is_enough(fmt) ? 0 : avformat_find_stream_info(fmt, NULL);
+    /* Probing decodes a frame: the decoders get the pixel limit so that a file declaring a
+     * huge frame is refused there instead of allocating it. */
+    nopts = fmt->nb_streams;
+    snprintf(lim, sizeof lim, "%ld", max_pixels > 0 ? max_pixels : VD_MAX_PIXELS_DEFAULT);
+    sopts = av_calloc(nopts ? nopts : 1, sizeof *sopts);
+    for (unsigned i = 0; sopts && i < nopts; i++)
+        av_dict_set(&sopts[i], "max_pixels", lim, 0);
+    r = !sopts ? AVERROR(ENOMEM) : header_is_enough(fmt) ? 0 : avformat_find_stream_info(fmt, sopts);
+    for (unsigned i = 0; sopts && i < nopts; i++)
+        av_dict_free(&sopts[i]);
+    av_freep(&sopts);
     if (r < 0) {
         averr(r, e, sizeof e);
         snprintf(err, errlen, "cannot read stream information (%s)", e);
@@ -100,8 +114,8 @@ static kz_us clip_duration(AVFormatContext *fmt, int s)
     return 0;
 }
 
-int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, char *err,
-            size_t errlen)
+int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, long max_pixels,
+            char *err, size_t errlen)
 {
     char e[128];
     const AVCodec *codec;
@@ -125,12 +139,22 @@ int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, c
             goto fail;
         }
     }
-    if (open_input(path, &d->fmt, err, errlen) < 0)
+    if (max_pixels <= 0)
+        max_pixels = VD_MAX_PIXELS_DEFAULT;
+    if (open_input(path, max_pixels, &d->fmt, err, errlen) < 0)
         goto fail;
     d->stream = find_video(d->fmt, err, errlen);
     if (d->stream < 0)
         goto fail;
     st = d->fmt->streams[d->stream];
+    /* The frame size from the codec parameters, before a decoder allocates any frame. */
+    if ((long long)st->codecpar->width * st->codecpar->height > max_pixels) {
+        snprintf(err, errlen, "%dx%d (%.1f Mpx) frames are above the pixel limit of %.1f Mpx "
+                 "([player] max_pixels); not decoded", st->codecpar->width,
+                 st->codecpar->height, (double)st->codecpar->width * st->codecpar->height / 1e6,
+                 (double)max_pixels / 1e6);
+        goto fail;
+    }
     /* Only the chosen stream's packets are wanted: the demuxer drops the rest early. */
     for (unsigned i = 0; i < d->fmt->nb_streams; i++)
         if ((int)i != d->stream)
@@ -167,6 +191,7 @@ int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, c
             goto fail;
         }
     }
+    d->dec->max_pixels = max_pixels; /* also for frames whose size changes mid-stream */
     if (d->dec->width <= 0 || d->dec->height <= 0) {
         snprintf(err, errlen, "video stream without a frame size");
         goto fail;
@@ -631,7 +656,7 @@ int vd_probe_duration(const char *path, kz_us *out, char *err, size_t errlen)
     }
     pthread_mutex_unlock(&probe_mu);
 
-    if (open_input(path, &fmt, err, errlen) < 0)
+    if (open_input(path, 0, &fmt, err, errlen) < 0)
         return -1;
     int s = find_video(fmt, err, errlen);
     kz_us dur = s >= 0 ? clip_duration(fmt, s) : 0;

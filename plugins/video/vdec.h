@@ -88,8 +88,11 @@ typedef struct vd {
  * or on the hardware path hwdec names ("auto", "vaapi", "drm", "v4l2m2m"; NULL or "none":
  * software) when the device is there — software otherwise, with hw_note saying why.
  * On failure writes a reason into err and returns -1 (everything freed). */
-int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, char *err,
-            size_t errlen);
+/* max_pixels: frames above width x height pixels are refused from the codec parameters,
+ * before decoding (<= 0: VD_MAX_PIXELS_DEFAULT). */
+#define VD_MAX_PIXELS_DEFAULT 40000000L
+int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, long max_pixels,
+            char *err, size_t errlen);
 /* After vd_open, before vd_start: also decode the audio stream, if there is one, resampled
  * to rate Hz S16 stereo. 1: audio on; 0: no audio stream; -1: it cannot be decoded (reason
  * in err; the video plays on, muted). */

@@ -181,6 +181,12 @@ static kz_us v_duration(kz_instance *inst)
     return d > v->start ? d - v->start : 0;
 }
 
+/* [player] max_pixels from a host that offers it (ABI minor 4), else the default. */
+static long pixel_limit(video *v)
+{
+    return KZ_API_HAS(api(v), max_pixels) && api(v)->max_pixels ? api(v)->max_pixels(v->host) : 0;
+}
+
 /* What hardware decoding did is a property of the box and the codec, not of one airing:
  * each distinct outcome is said once per process (a signage box plays the same clips all
  * day; a line per airing would bury the log). Main thread only. */
@@ -205,7 +211,7 @@ static int v_check(kz_instance *inst)
     video *v = inst;
     vd d;
     char err[256];
-    if (vd_open(&d, v->path, 1, 0, "none", err, sizeof err) < 0) {
+    if (vd_open(&d, v->path, 1, 0, "none", pixel_limit(v), err, sizeof err) < 0) {
         api(v)->param_error(v->host, "file", "%s: %s", v->name, err);
         return 1;
     }
@@ -274,7 +280,8 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     v->ended_logged = 0;
     const char *hw =
         KZ_API_HAS(api(v), hwdec) && api(v)->hwdec ? api(v)->hwdec(v->host) : "none";
-    if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, err, sizeof err) < 0) {
+    if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, pixel_limit(v), err, sizeof err) <
+        0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
