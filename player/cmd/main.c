@@ -65,7 +65,7 @@ int main(int argc, char **argv)
         {"flash", kz_cmd_flash, "flash  FILE [--format text|csv|json]"},
         {"console", kz_cmd_console, "console [--config F] [--listen ADDR:PORT] | --set-password"},
         {"fleet", kz_cmd_fleet, "fleet  keygen NAME FILE | pubkey FILE | sign --key FILE ..."},
-        {"help", kz_cmd_help, "help   PLUGIN|keys [--format text|md|ini|json] (the keys reference)"},
+        {"help", kz_cmd_help, "help   PLUGIN|keys [--format text|md|ini|json]"},
     };
     const size_t n = sizeof cmds / sizeof cmds[0];
     if (argc < 2) {

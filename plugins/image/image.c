@@ -47,7 +47,7 @@ static int image_create(kz_host *host, kz_instance **out)
     if (api->resolve_media(host, "file", im->path, sizeof im->path) ||
         api->param_enum(host, "fit", "fit|fill|stretch", &im->fit) ||
         api->param_color(host, "background", &im->bg) ||
-        (KZ_API_HAS(api, image_probe) && api->image_probe(host, im->path))) {
+        (KZ_API_HAS(api, image_probe) && api->image_probe && api->image_probe(host, im->path))) {
         pthread_mutex_destroy(&im->mu);
         free(im);
         return KZ_ERR;
