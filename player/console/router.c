@@ -106,6 +106,9 @@ int kz_console_open(kz_console *c, const kz_console_opts *o, char *err, size_t e
         snprintf(c->www, sizeof c->www, "%s/../share/kizuna/console", dir);
         if (stat(c->www, &st) || !S_ISDIR(st.st_mode))
             snprintf(c->www, sizeof c->www, "%s/../player/console/www", dir);
+        /* build/asan/kizuna (make check's sanitizer build) sits one level deeper */
+        if (stat(c->www, &st) || !S_ISDIR(st.st_mode))
+            snprintf(c->www, sizeof c->www, "%s/../../player/console/www", dir);
     }
     const char *listen = o->listen ? o->listen : c->cfg.console.listen;
     const char *colon = strrchr(listen, ':');

@@ -95,6 +95,40 @@ static void parse_problems(const char *text, const char *pl, json_t *arr)
     }
 }
 
+/* The check's copy of one file of the set. Regular files are copied, not linked: the player
+ * refuses a playlist that is a symlink leading out of its folder (issue: confinement), and
+ * the private copy's folder is not the real one. Directories stay linked. */
+static int place(const char *src, const char *dst)
+{
+    struct stat st;
+    if (lstat(src, &st))
+        return -1;
+    if (!S_ISREG(st.st_mode))
+        return symlink(src, dst);
+    int in = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (in < 0)
+        return -1;
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    char buf[65536];
+    ssize_t r;
+    int rc = 0;
+    while ((r = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)r) != r) {
+            rc = -1;
+            break;
+        }
+    if (r < 0)
+        rc = -1;
+    close(in);
+    if (close(out))
+        rc = -1;
+    return rc;
+}
+
 int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems, int *errors,
                    char *err, size_t errlen)
 {
@@ -111,7 +145,7 @@ int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems,
         snprintf(err, errlen, "%s: %s", c->cfg.playlists, strerror(errno));
         goto out;
     }
-    /* everything else of the set (layouts, text files, sub-folders) is linked, not copied */
+    /* everything else of the set: files copied, sub-folders linked (place()) */
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || !strcmp(e->d_name, "player.ini") ||
@@ -120,7 +154,7 @@ int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems,
         char src[PATH_MAX * 2], dst[PATH_MAX * 2];
         snprintf(src, sizeof src, "%s/%s", c->cfg.playlists, e->d_name);
         snprintf(dst, sizeof dst, "%s/%s", pl, e->d_name);
-        if (symlink(src, dst)) {
+        if (place(src, dst)) {
             snprintf(err, errlen, "%s: %s", dst, strerror(errno));
             goto out;
         }
@@ -141,7 +175,7 @@ int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems,
             char src[PATH_MAX * 2];
             snprintf(src, sizeof src, "%s/%s", c->cfg.playlists, ch[i].name);
             snprintf(dst, sizeof dst, "%s/%s", pl, ch[i].rename_to);
-            if (symlink(src, dst)) {
+            if (place(src, dst)) {
                 snprintf(err, errlen, "%s: %s", dst, strerror(errno));
                 goto out;
             }
