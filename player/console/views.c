@@ -223,22 +223,34 @@ static void screen(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
         if (!ctl(c, "status\n", &answer, rs))
             answer_text(rs, answer);
     } else if (get && !strcmp(what, "screenshot")) {
-        char dir[PATH_MAX], req[PATH_MAX + 32];
-        if (kz_ctmpdir(c, dir, sizeof dir)) {
-            kz_cresp_error(rs, 500, "tmp", "cannot make a temporary directory");
-            return;
-        }
-        snprintf(req, sizeof req, "screenshot %s/shot.png\n", dir);
+        /* The player writes its own file in <logs>/screenshots/ and answers "PATH (WxH)";
+         * it never takes a name from a caller. */
         char *png;
         size_t len;
-        if (!ctl(c, req, &answer, rs)) {
+        if (!ctl(c, "screenshot\n", &answer, rs)) {
+            char path[PATH_MAX];
+            /* "ok\nPATH (WxH)\n" */
+            const char *body = answer ? strchr(answer, '\n') : NULL;
+            body = body ? body + 1 : answer;
+            const char *sp = body ? strstr(body, " (") : NULL;
+            size_t n = sp ? (size_t)(sp - body) : 0;
+            char *slash = NULL;
+            if (n > 0 && n < sizeof path) {
+                memcpy(path, body, n);
+                path[n] = 0;
+                slash = strrchr(path, '/');
+            }
+            if (slash) {
+                *slash = 0;
+                if (kz_cread(path, slash + 1, PNG_MAX, &png, &len) == 0)
+                    kz_cresp_bytes(rs, 200, "image/png", png, len);
+                else
+                    kz_cresp_error(rs, 500, "player", strerror(errno));
+            } else {
+                kz_cresp_error(rs, 500, "player", answer ? answer : "unexpected answer to screenshot");
+            }
             free(answer);
-            if (kz_cread(dir, "shot.png", PNG_MAX, &png, &len) == 0)
-                kz_cresp_bytes(rs, 200, "image/png", png, len);
-            else
-                kz_cresp_error(rs, 500, "player", "the player wrote no screenshot");
         }
-        kz_crmtree(dir);
     } else if (!get && (!strcmp(what, "skip") || !strcmp(what, "clear"))) {
         char req[16];
         snprintf(req, sizeof req, "%s\n", what);

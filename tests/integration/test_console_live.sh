@@ -49,7 +49,7 @@ grep -q 'interrupt none' "$tmp/body"
 [ "$(code GET /api/screen/status)" = 200 ]
 grep -q 'interrupt since' "$tmp/body"
 sleep 0.5
-[ "$(code GET /api/screen/screenshot)" = 200 ]
+c=$(code GET /api/screen/screenshot); [ "$c" = 200 ] || { echo "screenshot $c: $(head -c 300 "$tmp/body")"; exit 1; }
 cp "$tmp/body" "${KZ_BUILD:-build}/console-live-interrupt.png"
 # the interrupt is white on red: the picture is mostly red
 python3 - "$tmp/body" <<'PY'
