@@ -19,7 +19,11 @@ SAN     ?= 0
 CC      ?= cc
 # libsystemd: sd_notify / watchdog for the systemd unit (player/ops/ops.c, docs/operations.md)
 # libmosquitto: the fleet client over MQTT (player/ops/fleet.c, docs/fleet.md)
-PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto
+# libmicrohttpd, jansson, libsodium: the operator console's HTTP server, its JSON, its password
+# hashes and tokens (player/console/, docs/console-api.md); libsodium also verifies the Ed25519
+# signatures on fleet commands (player/ops/fleetsig.c, docs/fleet.md)
+PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto \
+           libmicrohttpd jansson libsodium
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
@@ -33,6 +37,7 @@ LDFLAGS_SAN :=
 endif
 
 DEPS_STAMP := build/.deps-stamp
+NPM_STAMP  := tests/browser/node_modules/.package-lock.json
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS)
@@ -59,10 +64,14 @@ TOOLS       := $(BUILD)/tools/imgcmp
 all: $(BUILD)/kizuna $(PLUGINS)
 
 # --- dependencies ------------------------------------------------------------------------
-deps: $(DEPS_STAMP)
+deps: $(DEPS_STAMP) $(NPM_STAMP)
 $(DEPS_STAMP): tools/deps.list tools/deps.sh
 	@sh tools/deps.sh
 	@mkdir -p $(dir $@) && touch $@
+# playwright-core for the console's browser test, exactly as tests/browser/package-lock.json
+# pins it (npm writes the stamp itself; --prefer-offline takes it from the npm cache when there)
+$(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json | $(DEPS_STAMP)
+	cd tests/browser && npm ci --prefer-offline --no-audit --no-fund
 
 # --- the executable and plugins ----------------------------------------------------------
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)

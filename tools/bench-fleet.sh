@@ -41,6 +41,9 @@ cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/p
 i=0; until python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null; do
     i=$((i + 1)); [ $i -lt 50 ] || { echo "bench-fleet: no broker"; exit 1; }; sleep 0.1; done
 ulimit -n 4096 2>/dev/null || true
+# commands are signed, as in service: an operator key and the screens' key file
+"$BUILD/kizuna" fleet keygen bench-operator "$tmp/op.key" >"$tmp/fleet-keys"
+export FLEET_SIM_KEYS="$tmp/fleet-keys" FLEET_SIM_SECRET="$tmp/op.key"
 "$SIM" screens "$N" "$port" >"$tmp/screens.out" 2>"$tmp/screens.err" &
 spid=$!
 t_start=$(date +%s.%N)

@@ -6,13 +6,23 @@ KZ=${KZ_BUILD:-build}/kizuna
 OUT=${DEMO_OUT:-build/demo} # where the frames go without a display
 CFG=playlists/player.ini
 if [ -n "${SDL_VIDEODRIVER:-}" ] || [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+    # The operator console beside the player, on loopback (no password needed there); it
+    # edits the same playlists, and the player picks its changes up by hot reload.
+    CONSOLE=${DEMO_CONSOLE:-127.0.0.1:8080}
+    "$KZ" console --config "$CFG" --listen "$CONSOLE" &
+    cpid=$!
+    trap 'kill $cpid 2>/dev/null' EXIT INT TERM
+    echo "demo: console at http://$CONSOLE/ (stops with the player)"
     echo "demo: playing playlists/ full screen (Esc or q quits)"
-    exec "$KZ" run --config "$CFG" ${DEMO_ARGS:-}
+    "$KZ" run --config "$CFG" ${DEMO_ARGS:-}
+    exit $?
 fi
 cat <<MSG
 demo: no display here (neither DISPLAY nor WAYLAND_DISPLAY is set).
   To play headless, without a screen:
     SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=software $KZ run --config $CFG --size 1920x1080
+  The operator console (a browser page on the same playlists):
+    $KZ console --config $CFG        # then open http://127.0.0.1:8080/
   To look at any moment of the demo:
     $KZ render --config $CFG --at 2025-02-03T12:00:00+09:00 --out frame.png
   Rendering a few moments of the demo into $OUT/ now:

@@ -1,5 +1,10 @@
 /* fleet-sim: the fleet benchmark's two sides (tools/bench-fleet.sh).
  *
+ * Commands are signed (ops/fleetsig.h) as an operator's are: the screens read the public key
+ * file $FLEET_SIM_KEYS, the control side signs with the secret key $FLEET_SIM_SECRET (both
+ * made by kizuna fleet keygen in tools/bench-fleet.sh), so the benchmark includes the
+ * signature check.
+ *
  *   fleet-sim screens N PORT     N simulated screens in one process, each running the real
  *                                fleet client (player/fleet.c: its own libmosquitto network
  *                                thread, inbox, replies), polled once per 60 Hz frame like a
@@ -23,6 +28,7 @@
 #include "base/timeutil.h"
 #include "ops/control.h"
 #include "ops/fleet.h"
+#include "ops/fleetsig.h"
 
 static volatile sig_atomic_t stop;
 static void on_sig(int s)
@@ -74,6 +80,9 @@ static int run_screens(int n, int port)
     cfg.reconnect_max_s = 2;
     snprintf(cfg.groups[0], sizeof cfg.groups[0], "all");
     cfg.n_groups = 1;
+    const char *keys = getenv("FLEET_SIM_KEYS");
+    if (keys)
+        snprintf(cfg.command_keys, sizeof cfg.command_keys, "%s", keys);
     kz_fleet **f = calloc((size_t)n, sizeof *f);
     sim_screen *st = calloc((size_t)n, sizeof *st);
     if (!f || !st)
@@ -169,6 +178,17 @@ static void ctl_message(struct mosquitto *m, void *ud, const struct mosquitto_me
 
 static int run_control(int n, int port, int rounds)
 {
+    char sk_name[KZ_SIG_NAME_MAX], why[512];
+    unsigned char sk[KZ_SIG_SK];
+    const char *secret = getenv("FLEET_SIM_SECRET");
+    int have_sk = 0;
+    if (secret) {
+        if (kz_sig_read_secret(secret, sk_name, sizeof sk_name, sk, why, sizeof why)) {
+            fprintf(stderr, "fleet-sim control: %s\n", why);
+            return 1;
+        }
+        have_sk = 1;
+    }
     mosquitto_lib_init();
     ctl_state c = {.n = n};
     pthread_mutex_init(&c.mu, NULL);
@@ -211,9 +231,14 @@ static int run_control(int n, int port, int rounds)
             snprintf(payload, sizeof payload, "interrupt\nid=bench-%d\ntext=訓練 drill %d", r, r);
         else
             snprintf(payload, sizeof payload, "clear\nid=bench-%d", r);
+        char *msg = have_sk ? kz_sig_sign(sk_name, sk, "kizuna/group/all/cmd", payload,
+                                          (int64_t)kz_now_real() / 1000, NULL)
+                            : strdup(payload);
+        if (!msg)
+            return 1;
         kz_us sent = kz_now_mono();
-        mosquitto_publish(m, NULL, "kizuna/group/all/cmd", (int)strlen(payload), payload, 1,
-                          false);
+        mosquitto_publish(m, NULL, "kizuna/group/all/cmd", (int)strlen(msg), msg, 1, false);
+        free(msg);
         int got = 0;
         kz_us last = 0;
         while (kz_now_mono() - sent < 10 * KZ_US_PER_S) {

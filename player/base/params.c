@@ -50,14 +50,20 @@ int kz_params_add(kz_params *p, const char *key, const char *value, int line)
     if (kv) {
         /* inih hands continuation lines over as the same key again: join with "\n", or
          * with nothing for the pieces of one over-long line (see ini.c). */
-        size_t a = strlen(kv->value), b = strlen(value);
-        char *v = realloc(kv->value, a + b + 2);
-        if (!v)
-            return -1;
+        size_t a = kv->len, b = strlen(value);
+        if (a + b + 2 > kv->cap) {
+            /* Doubling: a megabyte-long line arrives in thousands of pieces. */
+            size_t ncap = kv->cap * 2 > a + b + 2 ? kv->cap * 2 : a + b + 2;
+            char *v = realloc(kv->value, ncap);
+            if (!v)
+                return -1;
+            kv->value = v;
+            kv->cap = ncap;
+        }
         if (!join)
-            v[a++] = '\n';
-        memcpy(v + a, value, b + 1);
-        kv->value = v;
+            kv->value[a++] = '\n';
+        memcpy(kv->value + a, value, b + 1);
+        kv->len = a + b;
         return 0;
     }
     if (kz_grow(&p->kv, &p->cap, p->n + 1, sizeof *p->kv, 8))
@@ -67,6 +73,8 @@ int kz_params_add(kz_params *p, const char *key, const char *value, int line)
     kv->value = strdup(value);
     kv->line = line;
     kv->used = 0;
+    kv->len = kv->value ? strlen(kv->value) : 0;
+    kv->cap = kv->len + 1;
     if (!kv->key || !kv->value) {
         free(kv->key);
         free(kv->value);

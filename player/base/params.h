@@ -8,6 +8,7 @@ typedef struct kz_kv {
     char *value;
     int line;
     int used; /* set when something read the key: unread keys are "unknown key" errors */
+    size_t len, cap; /* of value: continuations grow it geometrically, not piece by piece */
 } kz_kv;
 
 struct kz_params {

@@ -1,9 +1,12 @@
 /* PNG writing and image decoding with libavcodec / libavformat / libswscale. */
 #include "base/png.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -14,13 +17,13 @@
 
 #define LOG "png"
 
-int kz_png_write(const char *path, const void *argb, int w, int h, int pitch)
+/* Encode and write to an open descriptor (not closed here); name is for messages. */
+static int png_write(int fd, const char *name, const void *argb, int w, int h, int pitch)
 {
     const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
     AVCodecContext *c = NULL;
     AVFrame *f = NULL;
     AVPacket *pkt = NULL;
-    FILE *out = NULL;
     int rc = -1;
     if (!codec) {
         kz_log(LOG, KZ_LOG_ERROR, "libavcodec has no PNG encoder");
@@ -56,28 +59,46 @@ int kz_png_write(const char *path, const void *argb, int w, int h, int pitch)
     if (avcodec_send_frame(c, f) < 0 || avcodec_send_frame(c, NULL) < 0 ||
         avcodec_receive_packet(c, pkt) < 0)
         goto fail;
-    out = fopen(path, "wb");
-    if (!out) {
-        kz_log(LOG, KZ_LOG_ERROR, "%s: cannot write: %m", path);
-        goto done;
+    for (size_t off = 0; off < (size_t)pkt->size;) {
+        ssize_t n = write(fd, pkt->data + off, (size_t)pkt->size - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            kz_log(LOG, KZ_LOG_ERROR, "%s: write failed: %s", name,
+                   n < 0 ? strerror(errno) : "no space");
+            goto done;
+        }
+        off += (size_t)n;
     }
-    if (fwrite(pkt->data, 1, (size_t)pkt->size, out) != (size_t)pkt->size || fclose(out)) {
-        out = NULL;
-        kz_log(LOG, KZ_LOG_ERROR, "%s: write failed: %m", path);
-        goto done;
-    }
-    out = NULL;
     rc = 0;
     goto done;
 fail:
-    kz_log(LOG, KZ_LOG_ERROR, "%s: PNG encoding failed", path);
+    kz_log(LOG, KZ_LOG_ERROR, "%s: PNG encoding failed", name);
 done:
-    if (out)
-        fclose(out);
     av_packet_free(&pkt);
     av_frame_free(&f);
     avcodec_free_context(&c);
     return rc;
+}
+
+int kz_png_write(const char *path, const void *argb, int w, int h, int pitch)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s: cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = png_write(fd, path, argb, w, h, pitch);
+    if (close(fd) && !rc) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s: write failed: %s", path, strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
+int kz_png_write_fd(int fd, const char *name, const void *argb, int w, int h, int pitch)
+{
+    return png_write(fd, name, argb, w, h, pitch);
 }
 
 static uint32_t be32(const uint8_t *p)

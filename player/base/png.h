@@ -7,6 +7,9 @@
 /* Write w x h pixels of ARGB8888 (SDL_PIXELFORMAT_ARGB8888, i.e. BGRA bytes on little-endian)
  * with the given pitch as an RGB24 PNG. 0 or -1 (logged). */
 int kz_png_write(const char *path, const void *argb, int w, int h, int pitch);
+/* The same into an open descriptor (the caller opened it, and closes it); name is only for
+ * messages. 0 or -1 (logged). */
+int kz_png_write_fd(int fd, const char *name, const void *argb, int w, int h, int pitch);
 /* The default pixel limit ([player] max_pixels): about 40 Mpx, 8K UHD (7680 x 4320 = 33 Mpx)
  * fits, and one picture at the limit is 160 MB as ARGB, bounded on a 1 GB screen. */
 #define KZ_MAX_PIXELS_DEFAULT 40000000L

@@ -30,6 +30,7 @@
 #include "screen/captions.h"
 #include "screen/player.h"
 #include "theme.h"
+#include "regfile.h" /* lib/regfile.h */
 
 #define LOG "legibility"
 #define PI 3.14159265358979323846
@@ -300,7 +301,8 @@ static char *read_text(ctx *x, const char *rel)
     snprintf(joined, sizeof joined, "%s/%s", root, rel);
     if (!realpath(joined, real) || strncmp(real, root, strlen(root)))
         return NULL;
-    FILE *f = fopen(real, "rb");
+    int not_regular; /* the plugin refuses it with the reason; a FIFO must not hang check */
+    FILE *f = kz_fopen_regular(real, &not_regular);
     if (!f)
         return NULL;
     char *buf = malloc(256 * 1024 + 1);

@@ -27,7 +27,7 @@
 
 #define LOG "flash"
 /* Bump when the analysis changes its answers: cached results of older versions are ignored. */
-#define CACHE_VERSION "kzflash2"
+#define CACHE_VERSION "kzflash3"
 #define CACHE_FILE "flash-cache.tsv"
 
 typedef struct clip_result {

@@ -25,6 +25,7 @@
 
 #include "base/grow.h"
 #include "base/log.h"
+#include "checks/flash_cells.h"
 
 const kz_flash_profile kz_flash_profile_default = {
     .name = "default",
@@ -877,6 +878,7 @@ int kz_flash_analyse(const char *path, const kz_flash_opts *opts, kz_flash_repor
     AVPacket *pkt = NULL;
     AVFrame *frame = NULL;
     struct SwsContext *sws = NULL;
+    kz_flash_cells cells = {0}; /* owned: the fast path's tables */
     kz_flash *an = NULL;
     uint8_t *grid = NULL;
     int gw = 0, gh = 0, st = -1, rc = -1, err;
@@ -911,7 +913,7 @@ int kz_flash_analyse(const char *path, const kz_flash_opts *opts, kz_flash_repor
      * path: the in-loop deblocking filter only touches block edges by a few code values, which
      * the cell averages wash out (skipping it buys ~10 % decode speed), and decoders that can
      * decode at reduced size do so (lowres). tests/unit/test_flash_clips.c compares its
-     * per-frame counts with the exact path's. */
+     * per-frame transitions and counts with the exact path's (test_fast_matches_exact). */
     dec->thread_count = 0;
     dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     if (!opts->exact) {
@@ -966,46 +968,52 @@ int kz_flash_analyse(const char *path, const kz_flash_opts *opts, kz_flash_repor
             }
         }
         while ((err = avcodec_receive_frame(dec, frame)) >= 0) {
-            if (!sws || frame->width != sw || frame->height != sh || frame->format != sfmt) {
-                if (!an) {
-                    grid_size(frame->width, frame->height, frame->sample_aspect_ratio, &gw,
-                              &gh);
-                    an = kz_flash_new(prof, gw, gh);
-                    grid = malloc((size_t)gw * gh * 3);
-                    if (!an || !grid)
-                        goto nomem;
-                    int fw, fh;
-                    kz_flash_field_cells(opts->screen_height_m, opts->viewing_distance_m, gw,
-                                         gh, &fw, &fh);
-                    kz_flash_set_field(an, fw, fh);
-                    /* The source size, not the (lowres) decoded one. */
-                    out->width = stream->codecpar->width ? stream->codecpar->width
-                                                         : frame->width;
-                    out->height = stream->codecpar->height ? stream->codecpar->height
-                                                           : frame->height;
-                }
-                /* SWS_AREA: each cell is the mean of the source pixels it covers. */
-                sws = sws_getCachedContext(sws, frame->width, frame->height, frame->format,
-                                           gw, gh, AV_PIX_FMT_RGB24, SWS_AREA, NULL, NULL,
-                                           NULL);
-                if (!sws) {
-                    kz_log("flash", KZ_LOG_ERROR, "%s: cannot convert %dx%d %s frames", path,
-                           frame->width, frame->height,
-                           av_get_pix_fmt_name(frame->format) ? av_get_pix_fmt_name(frame->format) : "?");
-                    goto fail;
-                }
-                int full = frame->color_range == AVCOL_RANGE_JPEG;
-                sws_setColorspaceDetails(sws, coefficients(frame), full,
-                                         sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16,
-                                         1 << 16);
-                sw = frame->width;
-                sh = frame->height;
-                sfmt = frame->format;
+            if (!an) {
+                grid_size(frame->width, frame->height, frame->sample_aspect_ratio, &gw, &gh);
+                an = kz_flash_new(prof, gw, gh);
+                grid = malloc((size_t)gw * gh * 3);
+                if (!an || !grid)
+                    goto nomem;
+                int fw, fh;
+                kz_flash_field_cells(opts->screen_height_m, opts->viewing_distance_m, gw, gh,
+                                     &fw, &fh);
+                kz_flash_set_field(an, fw, fh);
+                /* The source size, not the (lowres) decoded one. */
+                out->width = stream->codecpar->width ? stream->codecpar->width : frame->width;
+                out->height = stream->codecpar->height ? stream->codecpar->height
+                                                       : frame->height;
             }
-            uint8_t *dst[4] = {grid};
-            int dst_stride[4] = {gw * 3};
-            sws_scale(sws, (const uint8_t *const *)frame->data, frame->linesize, 0,
-                      frame->height, dst, dst_stride);
+            /* The fast path reads cell means straight from 8-bit planar Y'CbCr; the exact
+             * path and every other format go through libswscale. */
+            if (!opts->exact && kz_flash_cells_supported(frame->format) &&
+                gw <= frame->width && gh <= frame->height) {
+                if (kz_flash_cells_rgb(&cells, frame, gw, gh, grid) < 0)
+                    goto nomem;
+            } else {
+                if (!sws || frame->width != sw || frame->height != sh || frame->format != sfmt) {
+                    /* SWS_AREA: each cell is the mean of the source pixels it covers. */
+                    sws = sws_getCachedContext(sws, frame->width, frame->height, frame->format,
+                                               gw, gh, AV_PIX_FMT_RGB24, SWS_AREA, NULL, NULL,
+                                               NULL);
+                    if (!sws) {
+                        const char *pf = av_get_pix_fmt_name(frame->format);
+                        kz_log("flash", KZ_LOG_ERROR, "%s: cannot convert %dx%d %s frames",
+                               path, frame->width, frame->height, pf ? pf : "?");
+                        goto fail;
+                    }
+                    int full = frame->color_range == AVCOL_RANGE_JPEG;
+                    sws_setColorspaceDetails(sws, coefficients(frame), full,
+                                             sws_getCoefficients(SWS_CS_DEFAULT), 1, 0,
+                                             1 << 16, 1 << 16);
+                    sw = frame->width;
+                    sh = frame->height;
+                    sfmt = frame->format;
+                }
+                uint8_t *dst[4] = {grid};
+                int dst_stride[4] = {gw * 3};
+                sws_scale(sws, (const uint8_t *const *)frame->data, frame->linesize, 0,
+                          frame->height, dst, dst_stride);
+            }
             double t;
             if (frame->best_effort_timestamp != AV_NOPTS_VALUE)
                 t = frame->best_effort_timestamp * av_q2d(stream->time_base) - t0;
@@ -1054,6 +1062,7 @@ done:
     kz_flash_free(&an);
     free(grid);
     sws_freeContext(sws);
+    kz_flash_cells_free(&cells);
     av_frame_free(&frame);
     av_packet_free(&pkt);
     avcodec_free_context(&dec);

@@ -3,8 +3,10 @@
  *   - the pure analyser: feed it small RGB24 frames with their time stamps
  *     (kz_flash_push), then kz_flash_finish() applies the window rules. No I/O, no clock:
  *     the unit tests drive it with synthetic frames.
- *   - kz_flash_analyse_file(): decodes a clip (libavformat/libavcodec, threaded), scales
- *     every frame with libswscale to the analysis grid and feeds the analyser. */
+ *   - kz_flash_analyse_file(): decodes a clip (libavformat/libavcodec, threaded), reduces
+ *     every frame to the analysis grid (cell means read straight from 8-bit planar Y'CbCr,
+ *     flash_cells.h; libswscale SWS_AREA for other formats and the exact path) and feeds the
+ *     analyser. */
 #ifndef KZ_FLASH_H
 #define KZ_FLASH_H
 #include <stddef.h>
@@ -134,8 +136,9 @@ typedef struct kz_flash_opts {
     int keep_frames;                 /* keep per-frame values in the report */
     double screen_height_m;          /* both > 0: area rules over the 10° field, */
     double viewing_distance_m;       /* else over the whole screen */
-    int exact;  /* 1: decode at full resolution with the loop filter (the reference path the
-                 * tests compare the fast path with); 0: the fast path */
+    int exact;  /* 1: decode at full resolution with the loop filter and scale with libswscale
+                 * (the reference path the tests compare the fast path with); 0: the fast path
+                 * (no loop filter, lowres where the codec has it, cell means from the planes) */
     void (*progress)(void *ctx, double done); /* fraction 0..1 of the clip, may be NULL */
     void *progress_ctx;
 } kz_flash_opts;

@@ -13,6 +13,8 @@ int kz_cmd_plan(int argc, char **argv);
 int kz_cmd_report(int argc, char **argv);
 int kz_cmd_ctl(int argc, char **argv);
 int kz_cmd_flash(int argc, char **argv);
+int kz_cmd_console(int argc, char **argv);
+int kz_cmd_fleet(int argc, char **argv);
 int kz_cmd_help(int argc, char **argv);
 
 /* The in-memory playlist of kizuna play for files (play.c; bench uses it too): one section

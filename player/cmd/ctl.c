@@ -1,4 +1,6 @@
 /* kizuna ctl: talk to a running player through its control socket (control.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,10 +21,55 @@ static void usage(FILE *f)
                "  skip                            take the item on air off early (standby until "
                "its slot ends)\n"
                "  reload                          reload the playlists\n"
-               "  screenshot F.png                write the frame on screen to F.png\n"
+               "  screenshot [F.png]              the frame on screen: the player writes it in "
+               "<logs>/screenshots/\n"
+               "                                  under its own name; with F.png, ctl copies it "
+               "there\n"
                "  interrupt --text T [--until TIME|+DURATION]\n"
                "                                  full-screen notice over everything\n"
                "  clear                           end the interrupt\n");
+}
+
+/* The player answered "PATH (WxH)" for the file it wrote in its screenshots folder: copy it
+ * to dst as the user running ctl (the player itself never writes a name given to it). */
+static int copy_shot(const char *body, const char *dst)
+{
+    char src[PATH_MAX];
+    const char *sp = strstr(body, " (");
+    size_t len = sp ? (size_t)(sp - body) : strcspn(body, "\n");
+    if (len == 0 || len >= sizeof src) {
+        fprintf(stderr, "kizuna ctl screenshot: unexpected answer: %s", body);
+        return 1;
+    }
+    memcpy(src, body, len);
+    src[len] = 0;
+    int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0) {
+        fprintf(stderr, "kizuna ctl screenshot: %s: %s\n", src, strerror(errno));
+        return 1;
+    }
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) {
+        fprintf(stderr, "kizuna ctl screenshot: %s: %s\n", dst, strerror(errno));
+        close(in);
+        return 1;
+    }
+    char buf[65536];
+    ssize_t n;
+    int rc = 0;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) {
+            rc = 1;
+            break;
+        }
+    if (n < 0 || close(out))
+        rc = 1;
+    close(in);
+    if (rc)
+        fprintf(stderr, "kizuna ctl screenshot: %s: %s\n", dst, strerror(errno));
+    else
+        printf("%s%s", dst, sp ? sp : "\n");
+    return rc;
 }
 
 int kz_cmd_ctl(int argc, char **argv)
@@ -80,9 +127,9 @@ int kz_cmd_ctl(int argc, char **argv)
         return 2;
     }
     int want_args = !strcmp(verb, "screenshot") ? 2 : 1;
-    if (nw != want_args) {
+    if (nw != want_args && !(nw == 1 && !strcmp(verb, "screenshot"))) {
         fprintf(stderr, "kizuna ctl %s: %s\n", verb,
-                want_args == 2 ? "give the file to write, e.g. screen.png"
+                want_args == 2 ? "at most one file to copy the screenshot to"
                                : "takes no further arguments");
         return 2;
     }
@@ -115,23 +162,7 @@ int kz_cmd_ctl(int argc, char **argv)
         }
     }
     kz_buf req = {0};
-    if (!strcmp(verb, "screenshot")) {
-        /* the player writes the file: give it an absolute name */
-        char abs[PATH_MAX + 8];
-        if (words[1][0] == '/') {
-            snprintf(abs, sizeof abs, "%s", words[1]);
-        } else {
-            char cwd[PATH_MAX];
-            if (!getcwd(cwd, sizeof cwd)) {
-                fprintf(stderr, "kizuna ctl: cannot get the current directory\n");
-                return 1;
-            }
-            snprintf(abs, sizeof abs, "%s/%s", cwd, words[1]);
-        }
-        kz_buf_printf(&req, "screenshot %s\n", abs);
-    } else {
-        kz_buf_printf(&req, "%s\n", verb);
-    }
+    kz_buf_printf(&req, "%s\n", verb);
     if (until)
         kz_buf_printf(&req, "until=%s\n", until);
     if (text)
@@ -145,6 +176,11 @@ int kz_cmd_ctl(int argc, char **argv)
     }
     int ok = !strncmp(answer, "ok\n", 3) || !strcmp(answer, "ok");
     const char *body = ok ? answer + (answer[2] ? 3 : 2) : answer;
+    if (ok && !strcmp(verb, "screenshot") && nw == 2) {
+        int rc2 = copy_shot(body, words[1]);
+        free(answer);
+        return rc2;
+    }
     fputs(body, ok ? stdout : stderr);
     free(answer);
     return ok ? 0 : 1;

@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/textout.h"
 #include "cmd/commands.h"
 #include "host/plugin_host.h"
 #include "model/config.h"
 #include "model/playlist.h"
 
-enum { OUT_TEXT, OUT_MD, OUT_INI };
+enum { OUT_TEXT, OUT_MD, OUT_INI, OUT_JSON };
 
 /* How values are written: shared by every table (the type column names these). */
 static const char values_md[] =
@@ -113,10 +114,48 @@ static int has_text(const kz_key *keys)
     return 0;
 }
 
+/* A key table as a JSON array (the console's item editor reads it: /api/keys). */
+static void json_table(FILE *f, const kz_key *keys)
+{
+    fputc('[', f);
+    for (const kz_key *k = keys; k && k->name; k++) {
+        const char *field[][2] = {{"name", k->name}, {"type", k->type}, {"default", k->def},
+                                  {"example", k->example}, {"doc", k->doc}};
+        fputs(k == keys ? "{" : ",{", f);
+        for (size_t i = 0; i < sizeof field / sizeof field[0]; i++) {
+            fprintf(f, "%s\"%s\":", i ? "," : "", field[i][0]);
+            if (field[i][1])
+                kz_json_str(f, field[i][1]);
+            else
+                fputs("null", f);
+        }
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+static void json_plugin(FILE *f, const kz_plugin *d)
+{
+    fputs("{\"name\":", f);
+    kz_json_str(f, d->name);
+    fputs(",\"version\":", f);
+    kz_json_str(f, d->version ? d->version : "");
+    fputs(",\"description\":", f);
+    kz_json_str(f, d->description ? d->description : "");
+    fputs(",\"keys\":", f);
+    json_table(f, d->keys);
+    fputc('}', f);
+}
+
 static void plugin_out(FILE *f, const kz_plugin *d, int fmt)
 {
     if (fmt == OUT_INI) {
         ini_example(f, d);
+        return;
+    }
+    if (fmt == OUT_JSON) {
+        json_plugin(f, d);
+        fputc('\n', f);
         return;
     }
     if (fmt == OUT_MD) {
@@ -147,6 +186,19 @@ static void plugin_out(FILE *f, const kz_plugin *d, int fmt)
 
 static void keys_out(FILE *f, const kz_registry *r, int fmt)
 {
+    if (fmt == OUT_JSON) {
+        fputs("{\"item\":", f);
+        json_table(f, kz_item_core_keys);
+        fputs(",\"playlist\":", f);
+        json_table(f, kz_playlist_keys);
+        fputs(",\"plugins\":[", f);
+        for (size_t i = 0; i < r->n; i++) {
+            fputs(i ? "," : "", f);
+            json_plugin(f, &r->p[i].desc);
+        }
+        fputs("]}\n", f);
+        return;
+    }
     if (fmt == OUT_INI) {
         for (size_t i = 0; i < r->n; i++) {
             fputs(i ? "\n" : "", f);
@@ -212,9 +264,11 @@ int kz_cmd_help(int argc, char **argv)
         }
     }
     int fmt = !strcmp(format, "md") ? OUT_MD : !strcmp(format, "ini") ? OUT_INI
+              : !strcmp(format, "json") ? OUT_JSON
               : !strcmp(format, "text") ? OUT_TEXT : -1;
     if (fmt < 0 || optind + 1 != argc) {
-        fprintf(stderr, "usage: kizuna help PLUGIN|keys [--config F] [--format text|md|ini]\n");
+        fprintf(stderr,
+                "usage: kizuna help PLUGIN|keys [--config F] [--format text|md|ini|json]\n");
         return 2;
     }
     const char *what = argv[optind];

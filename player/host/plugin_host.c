@@ -15,6 +15,8 @@
 #include "base/log.h"
 #include "base/png.h"
 #include "base/suggest.h"
+#include "host/text.h"
+#include "regfile.h" /* lib/regfile.h */
 
 #define LOG "plugins"
 
@@ -357,7 +359,11 @@ static int h_resolve_media(kz_host *h, const char *key, char *out, size_t out_si
         h_param_error(h, key, "%s is outside the content directory %s", real, rootreal);
         return KZ_ERR;
     }
-    if (stat(real, &st) || !S_ISREG(st.st_mode) || access(real, R_OK)) {
+    if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
+        h_param_error(h, key, "%s: %s", real, KZ_NOT_REGULAR_WHY);
+        return KZ_ERR;
+    }
+    if (stat(real, &st) || access(real, R_OK)) {
         h_param_error(h, key, "%s is not a readable file", real);
         return KZ_ERR;
     }
@@ -493,6 +499,53 @@ static void loaded_names(const kz_registry *r, char *out, size_t n)
         snprintf(out, n, "none");
 }
 
+/* The item's text keys (type "text..." in the plugin's table) before the plugin sees them:
+ * a size limit, valid UTF-8, and ruby markup that closes unless the type is a template
+ * ("text with placeholders": its {days} is not markup). A problem is an error with the key's
+ * file:line (the line of the value's continuation line holding it) and the item is skipped:
+ * the engine would draw replacement characters or stray braces, or lay out a megabyte. */
+static int check_texts(const kz_item *it, const kz_loaded_plugin *lp)
+{
+    const kz_params *p = &it->params;
+    for (size_t i = 0; i < p->n; i++) {
+        const kz_kv *kv = &p->kv[i];
+        const kz_key *k = kz_key_find(lp->desc.keys, kv->key);
+        if (!k || !k->type || strncmp(k->type, "text", 4) != 0)
+            continue;
+        size_t len = strlen(kv->value), at;
+        const char *why;
+        if (len > KZ_TEXT_MAX_BYTES) {
+            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] %s: %zu bytes, more than a text may have "
+                   "(%d); skipped", p->file, kv->line, p->section, kv->key, len,
+                   KZ_TEXT_MAX_BYTES);
+            return 1;
+        }
+        int ruby = strstr(k->type, "placeholder") == NULL;
+        if (kz_text_markup_check(kv->value, len, ruby, &at, &why) == 0)
+            continue;
+        int line = kv->line;
+        for (size_t b = 0; b < at; b++)
+            line += kv->value[b] == '\n';
+        const char *bol = at ? memrchr(kv->value, '\n', at) : NULL;
+        size_t col = at - (bol ? (size_t)(bol - kv->value) + 1 : 0) + 1;
+        const unsigned char *v = (const unsigned char *)kv->value + at;
+        if (*v >= 0x80) { /* invalid UTF-8: show the byte, never copy it into the log */
+            kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] %s: %s: byte 0x%02X at byte %zu of the "
+                   "line's value; skipped", p->file, line, p->section, kv->key, why, *v, col);
+            return 1;
+        }
+        size_t n = strcspn((const char *)v, "\n");
+        if (n > 24)
+            for (n = 24; (v[n] & 0xC0) == 0x80; n--)
+                ;
+        kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] %s: %s: \"%.*s\" at byte %zu of the line's "
+               "value; skipped", p->file, line, p->section, kv->key, why, (int)n, (const char *)v,
+               col);
+        return 1;
+    }
+    return 0;
+}
+
 static int attach_one(kz_item *it, const kz_host_env *env, int deep)
 {
     const kz_params *p = &it->params;
@@ -502,6 +555,10 @@ static int attach_one(kz_item *it, const kz_host_env *env, int deep)
         loaded_names(env->registry, names, sizeof names);
         kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] plugin = %s: unknown plugin (loaded: %s); "
                "skipped", p->file, kz_params_line(p, "plugin"), p->section, it->plugin, names);
+        it->playable = 0;
+        return 1;
+    }
+    if (check_texts(it, lp)) {
         it->playable = 0;
         return 1;
     }

@@ -880,6 +880,16 @@ static void on_ini(void *user, const char *section, int section_line, const char
         c->line[role] = line;
 }
 
+/* A [section] or key given twice: the first counts; said like the other fonts.ini mistakes. */
+static void on_ini_repeat(void *user, const char *section, const char *key, int line, int first)
+{
+    ini_ctx *c = user;
+    char why[300];
+    kz_ini_repeat_text(why, sizeof why, section, key, first);
+    kz_log(LOG_TEXT, KZ_LOG_WARN, "%s:%d: %s", c->f->ini, line, why);
+    c->errors++;
+}
+
 int kz_fonts_load(const char *fonts_ini, kz_fonts **out)
 {
     *out = NULL;
@@ -902,8 +912,11 @@ int kz_fonts_load(const char *fonts_ini, kz_fonts **out)
         *slash = 0;
     else
         snprintf(f->dir, sizeof f->dir, ".");
-    int rc = kz_ini_parse_file(f->ini, on_ini, &c);
-    if (rc < 0) {
+    int rc = kz_ini_parse_file_rep(f->ini, on_ini, on_ini_repeat, &c, 0);
+    if (rc == KZ_INI_NOT_REGULAR) {
+        kz_log(LOG_TEXT, KZ_LOG_ERROR, "%s:0: %s", f->ini, KZ_INI_NOT_REGULAR_WHY);
+        goto fail;
+    } else if (rc < 0) {
         kz_log(LOG_TEXT, KZ_LOG_ERROR, "%s: cannot read the font chain: %m", f->ini);
         goto fail;
     } else if (rc > 0) {
@@ -1116,6 +1129,74 @@ uint32_t kz_fonts_missing_glyph(kz_fonts *f, const char *utf8)
     }
     hl_free(&h);
     return missing;
+}
+
+/* Length of the well-formed UTF-8 sequence at u[0..n), 0 when there is none (RFC 3629). */
+static size_t utf8_valid_len(const unsigned char *u, size_t n)
+{
+    unsigned char c = u[0];
+    if (c < 0x80)
+        return 1;
+    size_t extra = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+    if (!extra || extra >= n)
+        return 0;
+    for (size_t k = 1; k <= extra; k++)
+        if ((u[k] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && u[1] < 0xA0) || (c == 0xED && u[1] > 0x9F) || /* overlong, surrogate */
+        (c == 0xF0 && u[1] < 0x90) || (c == 0xF4 && u[1] > 0x8F))   /* overlong, > U+10FFFF */
+        return 0;
+    return extra + 1;
+}
+
+int kz_text_markup_check(const char *s, size_t len, int ruby, size_t *at, const char **why)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_valid_len(u + i, len - i);
+        if (!n) {
+            *at = i;
+            *why = "invalid UTF-8 (save the file as UTF-8)";
+            return -1;
+        }
+        i += n;
+    }
+    /* The markup bytes are ASCII, never part of a multi-byte sequence. The rule is
+     * hl_parse's, made strict: what it would draw as a literal brace is refused here. */
+    for (size_t i = 0; ruby && i < len; i++) {
+        if (s[i] == '\\' && i + 1 < len && s[i + 1] != '\n') {
+            i++;
+            continue;
+        }
+        if (s[i] == '}') {
+            *at = i;
+            *why = "'}' closes no ruby {base|reading} (write \\} for the brace itself)";
+            return -1;
+        }
+        if (s[i] != '{')
+            continue;
+        const char *e = memchr(s + i, '\n', len - i);
+        size_t line_end = e ? (size_t)(e - s) : len;
+        size_t bar = 0, end = 0;
+        for (size_t k = i + 1; k < line_end && !end; k++) {
+            if (s[k] == '{')
+                break;
+            if (s[k] == '|' && !bar)
+                bar = k;
+            else if (s[k] == '}' && bar)
+                end = k;
+        }
+        if (!bar || !end || bar == i + 1 || end == bar + 1) {
+            *at = i;
+            *why = !bar || !end ? "'{' starts a ruby with no '|reading}' after it on its line "
+                                  "(write \\{ for the brace itself)"
+                                : "ruby {base|reading} with an empty base or reading";
+            return -1;
+        }
+        i = end;
+    }
+    return 0;
 }
 
 int kz_text_check_model(kz_fonts *f, const kz_model *m)

@@ -30,6 +30,15 @@ uint32_t kz_fonts_missing_glyph(kz_fonts *f, const char *utf8);
  * file:line. Returns the number of such values. */
 struct kz_model;
 int kz_text_check_model(kz_fonts *f, const struct kz_model *m);
+/* Whether s (len bytes) is text the engine draws as written: valid UTF-8 (no overlong forms,
+ * surrogates or code points above U+10FFFF), and with ruby set, ruby markup that closes: an
+ * unescaped '{' starts "{base|reading}" with both parts non-empty on the same line, an
+ * unescaped '}' ends one (ruby 0: templates whose {placeholders} are replaced first). 0 when
+ * it is; -1 with *at the byte offset of the problem and why a reason (static storage) when
+ * not. The plugin host refuses an item whose text keys fail this. */
+int kz_text_markup_check(const char *s, size_t len, int ruby, size_t *at, const char **why);
+/* Bytes a text value may have (a title of a megabyte is a mistake, not a slide). */
+#define KZ_TEXT_MAX_BYTES (64 * 1024)
 /* Number of fonts in a role's chain, and the file of font i (borrowed; NULL out of range). */
 int kz_fonts_count(const kz_fonts *f, int bold);
 const char *kz_fonts_file(const kz_fonts *f, int bold, int i);

@@ -34,6 +34,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     snprintf(c->name, sizeof c->name, "kizuna");
     snprintf(c->standby_text, sizeof c->standby_text, "しばらくお待ちください\nPlease wait");
     kz_fleet_config_defaults(&c->fleet);
+    kz_console_config_defaults(&c->console);
 }
 
 typedef struct ctx {
@@ -213,9 +214,24 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
         char why[300];
         if (kz_fleet_config_key(&c->fleet, key, val, x->base, why, sizeof why))
             bad(x, line, sec, key, why, val);
+    } else if (!strcmp(sec, "console")) {
+        char why[300];
+        if (kz_console_config_key(&c->console, key, val, x->base, why, sizeof why))
+            bad(x, line, sec, key, why, val);
     } else {
-        bad(x, line, sec, key, "unknown section (display, paths, player, video, fleet)", val);
+        bad(x, line, sec, key, "unknown section (display, paths, player, video, fleet, console)",
+            val);
     }
+}
+
+/* A [section] or key given twice: the first counts, the repeat is an error. */
+static void on_repeat(void *user, const char *section, const char *key, int line, int first)
+{
+    ctx *x = user;
+    char why[300];
+    kz_ini_repeat_text(why, sizeof why, section, key, first);
+    kz_log(LOG, KZ_LOG_ERROR, "%s:%d: %s", x->file, line, why);
+    x->errors++;
 }
 
 /* Checks across keys, once everything is read. */
@@ -243,7 +259,7 @@ int kz_config_load_string(kz_config *c, const char *text, const char *name, cons
 {
     ctx x = {.c = c, .file = name, .base = base};
     kz_config_defaults(c, base);
-    int rc = kz_ini_parse_string(text, strlen(text), on_key, &x);
+    int rc = kz_ini_parse_string_rep(text, strlen(text), on_key, on_repeat, &x, 0);
     if (rc > 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s:%d: syntax error: expected [section] or key = value", name,
                rc);
@@ -265,8 +281,11 @@ int kz_config_load(kz_config *c, const char *path)
     ctx x = {.c = c, .file = path, .base = dirname(dir)};
     kz_config_defaults(c, x.base);
     snprintf(c->path, sizeof c->path, "%s", abs);
-    int rc = kz_ini_parse_file(abs, on_key, &x);
-    if (rc < 0) {
+    int rc = kz_ini_parse_file_rep(abs, on_key, on_repeat, &x, 0);
+    if (rc == KZ_INI_NOT_REGULAR) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s:0: %s", path, KZ_INI_NOT_REGULAR_WHY);
+        x.errors++;
+    } else if (rc < 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: cannot read: %m", path);
         x.errors++;
     } else if (rc > 0) {

@@ -4,6 +4,7 @@
 #define KZ_CONFIG_H
 #include <limits.h>
 
+#include "model/console_config.h"
 #include "model/fleet_config.h"
 
 enum kz_renderer_hint { KZ_RENDER_AUTO = 0, KZ_RENDER_SOFTWARE, KZ_RENDER_OPENGL,
@@ -42,6 +43,8 @@ typedef struct kz_config {
     long max_pixels;     /* pictures and videos above w x h pixels are refused undecoded */
     /* [fleet]: the MQTT client (fleet.h, docs/fleet.md) */
     kz_fleet_config fleet;
+    /* [console]: the operator console (console_config.h, docs/console-api.md) */
+    kz_console_config console;
 } kz_config;
 
 void kz_config_defaults(kz_config *c, const char *base_dir);

@@ -19,6 +19,8 @@ void kz_fleet_config_defaults(kz_fleet_config *f)
     f->heartbeat_s = 30;
     f->keepalive_s = 30;
     f->reconnect_max_s = 30;
+    snprintf(f->command_keys, sizeof f->command_keys, "%s", KZ_FLEET_DEFAULT_KEYS);
+    f->command_window_s = 300;
 }
 
 static int seconds_value(const char *val, int min, int max, int *out)
@@ -115,6 +117,21 @@ int kz_fleet_config_key(kz_fleet_config *f, const char *key, const char *val, co
             snprintf(why, whylen, "%s: cannot read: %s", dst, strerror(errno));
             return -1;
         }
+    } else if (!strcmp(key, "command_keys")) {
+        if (!*val) {
+            snprintf(why, whylen, "empty file name");
+            return -1;
+        }
+        abs_path(f->command_keys, sizeof f->command_keys, base, val);
+        if (access(f->command_keys, R_OK)) {
+            snprintf(why, whylen, "%s: cannot read: %s", f->command_keys, strerror(errno));
+            return -1;
+        }
+    } else if (!strcmp(key, "command_window")) {
+        if (seconds_value(val, 10, 3600, &f->command_window_s)) {
+            snprintf(why, whylen, "expected whole seconds from 10s to 1h");
+            return -1;
+        }
     } else if (!strcmp(key, "heartbeat")) {
         if (seconds_value(val, 0, 86400, &f->heartbeat_s)) {
             snprintf(why, whylen, "expected whole seconds such as 30s (0 = no heartbeat)");
@@ -133,7 +150,7 @@ int kz_fleet_config_key(kz_fleet_config *f, const char *key, const char *val, co
     } else {
         snprintf(why, whylen, "unknown key (broker, screen, groups, username, password, "
                               "password_file, ca, cert, key, heartbeat, keepalive, "
-                              "reconnect_max)");
+                              "reconnect_max, command_keys, command_window)");
         return -1;
     }
     return 0;

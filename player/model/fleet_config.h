@@ -7,6 +7,7 @@
 
 #define KZ_FLEET_MAX_GROUPS 16
 #define KZ_FLEET_NAME_MAX 64
+#define KZ_FLEET_DEFAULT_KEYS "/etc/kizuna/fleet-keys"
 
 /* [fleet] in player.ini. */
 typedef struct kz_fleet_config {
@@ -25,6 +26,10 @@ typedef struct kz_fleet_config {
     int heartbeat_s;           /* seconds between heartbeats, default 30, 0 = none */
     int keepalive_s;           /* MQTT keepalive, default 30 */
     int reconnect_max_s;       /* longest wait between reconnect attempts, default 30 */
+    /* Commands must be signed by one of the public keys in this file (ops/fleetsig.h);
+     * default KZ_FLEET_DEFAULT_KEYS. */
+    char command_keys[PATH_MAX];
+    int command_window_s;      /* a command's timestamp may be this far from now, default 300 */
 } kz_fleet_config;
 
 void kz_fleet_config_defaults(kz_fleet_config *f);

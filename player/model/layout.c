@@ -110,6 +110,16 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
         kz_params_add(x->cur, key, val, line);
 }
 
+/* A [section] or key given twice: the first counts, the repeat is an error. */
+static void on_repeat(void *user, const char *section, const char *key, int line, int first)
+{
+    ctx *x = user;
+    char why[300];
+    kz_ini_repeat_text(why, sizeof why, section, key, first);
+    kz_log(LOG, KZ_LOG_ERROR, "%s:%d: %s", x->file, line, why);
+    x->ls->errors++;
+}
+
 static void zone_error(kz_layouts *ls, const kz_params *p, const char *key, const char *why)
 {
     const char *v = kz_params_get(p, key);
@@ -272,7 +282,7 @@ int kz_layouts_load_string(kz_layouts *ls, const char *text, const char *file)
 {
     memset(ls, 0, sizeof *ls);
     ctx x = {.ls = ls, .file = file};
-    int rc = kz_ini_parse_string_ex(text, strlen(text), on_key, &x, KZ_INI_SECTIONS);
+    int rc = kz_ini_parse_string_rep(text, strlen(text), on_key, on_repeat, &x, KZ_INI_SECTIONS);
     if (rc > 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s:%d: syntax error", file, rc);
         ls->errors++;
@@ -288,8 +298,11 @@ int kz_layouts_load(kz_layouts *ls, const char *dir)
     snprintf(path, sizeof path, "%s/layouts.ini", dir);
     ctx x = {.ls = ls, .file = path};
     if (access(path, F_OK) == 0) {
-        int rc = kz_ini_parse_file_ex(path, on_key, &x, KZ_INI_SECTIONS);
-        if (rc < 0) {
+        int rc = kz_ini_parse_file_rep(path, on_key, on_repeat, &x, KZ_INI_SECTIONS);
+        if (rc == KZ_INI_NOT_REGULAR) {
+            kz_log(LOG, KZ_LOG_ERROR, "%s:0: %s", path, KZ_INI_NOT_REGULAR_WHY);
+            ls->errors++;
+        } else if (rc < 0) {
             kz_log(LOG, KZ_LOG_ERROR, "%s: cannot read: %m", path);
             ls->errors++;
         } else if (rc > 0) {

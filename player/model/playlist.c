@@ -52,17 +52,7 @@ static void on_key(void *user, const char *section, int sec_line, const char *ke
         if (!strcmp(section, "playlist")) {
             ps->item = -1;
         } else {
-            /* A section name used twice in one file would merge two items: refuse it. */
-            for (size_t i = (size_t)ps->first_item; i < m->n_items; i++) {
-                if (!strcmp(m->items[i].params.section, section)) {
-                    kz_log(LOG, KZ_LOG_ERROR,
-                           "%s:%d: [%s]: duplicate section (first at line %d); skipped",
-                           ps->file, sec_line, section, m->items[i].params.line);
-                    m->errors++;
-                    ps->item = -2;
-                    return;
-                }
-            }
+            /* A section given twice never gets here: the reader drops the repeat (on_repeat). */
             if (grow((void **)&m->items, m->n_items, sizeof *m->items))
                 return;
             kz_item *it = &m->items[m->n_items];
@@ -123,6 +113,16 @@ const kz_key kz_playlist_keys[] = {
     SCHEDULE_KEYS,
     {NULL, NULL, NULL, NULL, NULL},
 };
+
+/* A [section] or key given twice: the first counts, the repeat is an error (check fails). */
+static void on_repeat(void *user, const char *section, const char *key, int line, int first)
+{
+    parse *ps = user;
+    char why[300];
+    kz_ini_repeat_text(why, sizeof why, section, key, first);
+    kz_log(LOG, KZ_LOG_ERROR, "%s:%d: %s", ps->file, line, why);
+    ps->m->errors++;
+}
 
 /* Core keys of an item; the rest belong to its plugin or the schedule. */
 static void finish_item(kz_model *m, kz_item *it)
@@ -197,8 +197,14 @@ static int parse_into(kz_model *m, const char *text, size_t len, const char *fil
     parse ps = {.m = m, .playlist = idx, .file = file, .item = -2,
                 .first_item = (int)m->n_items};
     ps.section[0] = 0;
-    int rc = is_file ? kz_ini_parse_file(file, on_key, &ps)
-                     : kz_ini_parse_string(text, len, on_key, &ps);
+    int rc = is_file ? kz_ini_parse_file_rep(file, on_key, on_repeat, &ps, 0)
+                     : kz_ini_parse_string_rep(text, len, on_key, on_repeat, &ps, 0);
+    if (rc == KZ_INI_NOT_REGULAR) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s:0: %s; the playlist is skipped", file,
+               KZ_INI_NOT_REGULAR_WHY);
+        m->errors++;
+        return -1;
+    }
     if (rc < 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: cannot read: %m", file);
         m->errors++;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mosquitto.h>
@@ -18,6 +19,7 @@
 #include "base/params.h"
 #include "base/timeutil.h"
 #include "ops/control.h"
+#include "ops/fleetsig.h"
 
 #define LOG "fleet"
 /* Proof-of-play lines in flight (published, PUBACK not yet seen) at most. */
@@ -152,7 +154,7 @@ static int spool_compact(kz_spool *s)
 {
     char tmp[PATH_MAX + 8];
     snprintf(tmp, sizeof tmp, "%s.tmp", s->path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
     kz_spool_entry *ne = malloc((s->n - s->head + 1) * sizeof *ne);
@@ -222,7 +224,7 @@ int kz_spool_open(kz_spool *s, const char *path)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
-    s->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    s->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (s->fd < 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: cannot open the spool: %s; proof of play is not sent "
                "over the network", path, strerror(errno));
@@ -350,7 +352,8 @@ void kz_spool_close(kz_spool *s)
 
 typedef struct inmsg {
     struct inmsg *next;
-    char *payload; /* owned, NUL-terminated */
+    char *payload; /* owned, NUL-terminated: the command, its signature line removed */
+    char signer[KZ_SIG_NAME_MAX];
 } inmsg;
 
 struct kz_fleet {
@@ -380,6 +383,13 @@ struct kz_fleet {
     /* Request ids already run: QoS 1 may deliver a command twice; it runs once. */
     char done_ids[16][64];
     int done_next;
+    /* The network thread only (after start): signatures and replay memory (fleetsig.h). */
+    kz_sig_verifier sig;
+    int sig_ok;             /* keys loaded: without them every command is refused */
+    char sig_why[300];      /* why not */
+    kz_us refusal_logged, refusal_replied; /* monotonic: refusals are told at most 1/s */
+    long refusals_quiet;    /* refusals not logged since the last one logged */
+    long cmd_refused;       /* under mu */
 };
 
 static void on_connect(struct mosquitto *m, void *ud, int rc)
@@ -426,25 +436,78 @@ static void on_disconnect(struct mosquitto *m, void *ud, int rc)
                mosquitto_strerror(rc));
 }
 
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A command that did not prove its sender: logged and answered, at most once a second each
+ * (anyone who can publish can send any number of them), and never run. */
+static void refuse(kz_fleet *f, struct mosquitto *m, const char *topic, const char *who,
+                   const char *why)
+{
+    kz_us mono = kz_now_mono();
+    pthread_mutex_lock(&f->mu);
+    f->cmd_refused++;
+    pthread_mutex_unlock(&f->mu);
+    if (mono - f->refusal_logged >= KZ_US_PER_S || !f->refusal_logged) {
+        kz_log(LOG, KZ_LOG_WARN, "refused a command on %s%s%s: %s%s", topic,
+               who[0] ? " from key " : "", who, why,
+               f->refusals_quiet ? " (and more refused since the last message)" : "");
+        f->refusal_logged = mono;
+        f->refusals_quiet = 0;
+    } else {
+        f->refusals_quiet++;
+    }
+    if (mono - f->refusal_replied >= KZ_US_PER_S || !f->refusal_replied) {
+        char msg[512];
+        int n = snprintf(msg, sizeof msg, "error: refused: %s\n", why);
+        mosquitto_publish(m, NULL, f->t_reply, n, msg, 1, false);
+        f->refusal_replied = mono;
+    }
+}
+
 static void on_message(struct mosquitto *m, void *ud, const struct mosquitto_message *msg)
 {
     kz_fleet *f = ud;
     int ours = !strcmp(msg->topic, f->t_cmd);
     for (int i = 0; !ours && i < f->cfg.n_groups; i++)
         ours = !strcmp(msg->topic, f->t_groups[i]);
-    if (!ours || msg->payloadlen <= 0 || msg->payloadlen > KZ_CTL_MAX_REQUEST)
+    if (!ours || msg->payloadlen <= 0 || msg->payloadlen > KZ_CTL_MAX_REQUEST + 512)
         return;
+    /* Only a command signed by a key of this screen's key file, fresh and not seen before,
+     * reaches the inbox (fleetsig.h). Checked here, on the network thread, so that a flood of
+     * unsigned messages cannot crowd signed ones out of the inbox. */
+    const char *body = NULL;
+    char who[KZ_SIG_NAME_MAX] = "", why[300];
+    if (!f->sig_ok) {
+        refuse(f, m, msg->topic, who, f->sig_why);
+        return;
+    }
+    if (kz_sig_verify(&f->sig, msg->topic, msg->payload, (size_t)msg->payloadlen, wall_ms(),
+                      &body, who, sizeof who, why, sizeof why)) {
+        refuse(f, m, msg->topic, who, why);
+        return;
+    }
+    size_t len = (size_t)msg->payloadlen - (size_t)(body - (const char *)msg->payload);
+    if (len > KZ_CTL_MAX_REQUEST || memchr(body, 0, len)) {
+        refuse(f, m, msg->topic, who, "the command is longer than 16 KiB or has a NUL byte");
+        return;
+    }
     inmsg *im = malloc(sizeof *im);
-    char *pl = malloc((size_t)msg->payloadlen + 1);
+    char *pl = malloc(len + 1);
     if (!im || !pl) {
         free(im);
         free(pl);
         return;
     }
-    memcpy(pl, msg->payload, (size_t)msg->payloadlen);
-    pl[msg->payloadlen] = 0;
+    memcpy(pl, body, len);
+    pl[len] = 0;
     im->payload = pl;
     im->next = NULL;
+    snprintf(im->signer, sizeof im->signer, "%s", who);
     pthread_mutex_lock(&f->mu);
     if (f->in_count >= KZ_FLEET_INBOX_MAX) {
         f->in_dropped++;
@@ -544,6 +607,24 @@ kz_fleet *kz_fleet_start(const kz_fleet_config *cfg, const char *screen, const c
         snprintf(path, sizeof path, "%s/fleet-spool-%s.tsv", spool_dir, screen);
         f->spool_ok = kz_spool_open(&f->spool, path) == 0;
     }
+    /* Keys now, before the network thread exists: only it touches f->sig afterwards. A
+     * command received before this player started is refused (the floor): nothing recorded
+     * or left retained on the broker runs again after a restart. */
+    if (kz_sig_init(&f->sig, cfg->command_window_s, wall_ms())) {
+        kz_log(LOG, KZ_LOG_ERROR, "libsodium cannot start");
+        goto fail;
+    }
+    if (kz_sig_load_keys(&f->sig, cfg->command_keys, f->sig_why, sizeof f->sig_why)) {
+        kz_log(LOG, KZ_LOG_ERROR, "fleet commands: %s; every command from the broker is "
+               "refused (status, heartbeat and proof of play are still published)", f->sig_why);
+        char tmp[300];
+        snprintf(tmp, sizeof tmp, "this screen has no usable command keys (%s)", f->sig_why);
+        snprintf(f->sig_why, sizeof f->sig_why, "%s", tmp);
+    } else {
+        f->sig_ok = 1;
+        kz_log(LOG, KZ_LOG_INFO, "fleet commands: %d key%s from %s, window %d s", f->sig.n_keys,
+               f->sig.n_keys == 1 ? "" : "s", cfg->command_keys, cfg->command_window_s);
+    }
     char id[96];
     snprintf(id, sizeof id, "kizuna-%s", screen);
     f->m = mosquitto_new(id, true, f);
@@ -610,6 +691,7 @@ fail:
         mosquitto_destroy(f->m);
     if (f->spool_ok)
         kz_spool_close(&f->spool);
+    kz_sig_free(&f->sig);
     pthread_mutex_destroy(&f->mu);
     free(f);
     return NULL;
@@ -734,7 +816,8 @@ void kz_fleet_poll(kz_fleet *f, kz_fleet_cmd_fn fn, void *ud, int max_cmds, kz_u
             kz_buf_printf(&out, "ok\nalready done (request id %s was run before)\n", rid);
         } else {
             f->commands++;
-            kz_log(LOG, KZ_LOG_INFO, "command from the broker: %.60s", in->payload);
+            kz_log(LOG, KZ_LOG_INFO, "command from the broker, signed by %s: %.60s", in->signer,
+                   in->payload);
             fn(ud, in->payload, &out);
             if (rid[0]) {
                 snprintf(f->done_ids[f->done_next], sizeof f->done_ids[0], "%s", rid);
@@ -813,13 +896,15 @@ void kz_fleet_describe(kz_fleet *f, kz_buf *out)
     }
     pthread_mutex_lock(&f->mu);
     int c = f->connected, rc = f->last_rc;
-    long connects = f->connects;
+    long connects = f->connects, refused = f->cmd_refused;
     pthread_mutex_unlock(&f->mu);
     kz_buf_printf(out, "fleet %s as %s: %s", f->url, f->screen,
                   c ? "connected" : rc ? mosquitto_connack_string(rc) : "not connected");
-    kz_buf_printf(out, " (%ld connects), %ld commands, spool %zu pending, %ld sent, %ld acked\n",
-                  connects, f->commands, f->spool_ok ? kz_spool_pending(&f->spool) : (size_t)0,
-                  f->pop_sent, f->pop_acked);
+    kz_buf_printf(out, " (%ld connects), %ld commands, %ld refused, spool %zu pending, %ld sent, "
+                       "%ld acked\n",
+                  connects, f->commands, refused,
+                  f->spool_ok ? kz_spool_pending(&f->spool) : (size_t)0, f->pop_sent,
+                  f->pop_acked);
 }
 
 void kz_fleet_get_stats(kz_fleet *f, kz_fleet_stats *o)
@@ -830,6 +915,7 @@ void kz_fleet_get_stats(kz_fleet *f, kz_fleet_stats *o)
     pthread_mutex_lock(&f->mu);
     o->connects = f->connects;
     o->refusals = f->refusals;
+    o->cmd_refused = f->cmd_refused;
     o->last_connack = f->last_rc;
     pthread_mutex_unlock(&f->mu);
     o->commands = f->commands;
@@ -873,6 +959,7 @@ void kz_fleet_stop(kz_fleet *f, int flush_ms)
         fdatasync(f->spool.fd);
         kz_spool_close(&f->spool);
     }
+    kz_sig_free(&f->sig);
     pthread_mutex_destroy(&f->mu);
     free(f);
 }

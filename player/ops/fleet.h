@@ -1,7 +1,9 @@
 /* The fleet client: many screens through an MQTT broker (libmosquitto). See docs/fleet.md.
  *
  * Topics (<screen> and <group> are single topic levels):
- *   kizuna/<screen>/cmd, kizuna/group/<group>/cmd   in:  control requests (control.h format)
+ *   kizuna/<screen>/cmd, kizuna/group/<group>/cmd   in:  control requests (control.h format),
+ *                                                        each signed (fleetsig.h); anything
+ *                                                        else is refused, logged, answered
  *   kizuna/<screen>/reply                           out: the answers, QoS 1
  *   kizuna/<screen>/status                          out: "online" / "offline", retained,
  *                                                        "offline" is also the Last Will
@@ -107,6 +109,7 @@ void kz_fleet_stop(kz_fleet *f, int flush_ms);
 /* Counters for tests and the benchmark. */
 typedef struct kz_fleet_stats {
     long connects, refusals, commands, replies, pop_sent, pop_acked;
+    long cmd_refused; /* commands refused: unsigned, badly signed, stale or replayed */
     int last_connack; /* last CONNACK code (0 accepted) */
 } kz_fleet_stats;
 void kz_fleet_get_stats(kz_fleet *f, kz_fleet_stats *out);

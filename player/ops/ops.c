@@ -19,6 +19,7 @@
 #include "ops/control.h"
 #include "ops/fleet.h"
 #include "ops/pop.h"
+#include "ops/shots.h"
 #include "screen/player.h"
 
 #define LOG "ops"
@@ -414,39 +415,45 @@ static void cmd_skip(kz_player *p, ops *o, kz_us now, kz_buf *out)
     z->rec_skipped = 1;
 }
 
+/* The frame for now into a new file of <logs>/screenshots/ (shots.h). The request names no
+ * file, from the network or the control socket alike: a name from outside could reach proof
+ * of play, the spool or the flash cache. `kizuna ctl screenshot F` copies the file to F
+ * itself, as the user who ran it. */
+static void cmd_screenshot(kz_player *p, kz_us now, const char *arg, kz_buf *out)
+{
+    if (arg && *arg) {
+        kz_buf_printf(out, "error: screenshot takes no file name: the player writes it in "
+                           "%s/" KZ_SHOTS_DIR "/ under a name of its own and answers "
+                           "with it\n", p->cfg.logs[0] ? p->cfg.logs : "[paths] logs");
+        return;
+    }
+    char path[4300];
+    int fd = kz_shots_create(p->cfg.logs, now, path, sizeof path);
+    if (fd < 0) {
+        kz_buf_printf(out, "error: cannot create a screenshot file in %s/" KZ_SHOTS_DIR
+                           " (see the log)\n", p->cfg.logs[0] ? p->cfg.logs : "[paths] logs");
+        return;
+    }
+    /* Draw the frame for now (the timeline is a function of time: the same frame the screen
+     * shows) and read it back before anything else touches the renderer. */
+    kz_player_draw(p, now);
+    p->frames--;
+    int rc = kz_player_screenshot_fd(p, fd, path);
+    if (close(fd))
+        rc = -1;
+    if (rc) {
+        unlink(path);
+        kz_buf_printf(out, "error: %s: cannot write the screenshot (see the log)\n", path);
+        return;
+    }
+    kz_shots_prune(p->cfg.logs, KZ_SHOTS_KEEP);
+    kz_buf_printf(out, "ok\n%s (%dx%d)\n", path, p->out_w, p->out_h);
+}
+
 /* Request: "VERB [ARG]\nkey=value\n...text=REST". */
 static void handle(void *ud, char *req, kz_buf *out)
 {
     kz_ops_command(ud, req, out);
-}
-
-/* Commands from the broker: the same handler, except that a screenshot is only written into
- * the logs directory (a command from the network must not choose where files land). */
-static void fleet_handle(void *ud, char *req, kz_buf *out)
-{
-    kz_player *p = ud;
-    if (strncmp(req, "screenshot", 10) || (req[10] && req[10] != ' ' && req[10] != '\n')) {
-        kz_ops_command(p, req, out);
-        return;
-    }
-    const char *name = req[10] == ' ' ? req + 11 : "";
-    size_t len = strcspn(name, "\n");
-    char file[128] = "screenshot.png";
-    int bad = len >= sizeof file || memchr(name, '/', len) || name[0] == '.';
-    if (len && !bad)
-        snprintf(file, sizeof file, "%.*s", (int)len, name);
-    if ((len && bad) || !p->cfg.logs[0]) {
-        kz_buf_printf(out, "error: over the network, screenshot takes a plain file name (no "
-                           "'/'); it is written in the screen's logs directory\n");
-        return;
-    }
-    char *r = NULL;
-    if (asprintf(&r, "screenshot %s/%s", p->cfg.logs, file) < 0) {
-        kz_buf_printf(out, "error: out of memory\n");
-        return;
-    }
-    kz_ops_command(p, r, out);
-    free(r);
 }
 
 void kz_ops_command(kz_player *p, char *req, kz_buf *out)
@@ -497,18 +504,7 @@ void kz_ops_command(kz_player *p, char *req, kz_buf *out)
             kz_buf_printf(out, "error: the playlists have problems (see the log); the last good "
                                "playlists stay on air\n");
     } else if (!strcmp(req, "screenshot")) {
-        if (!arg || arg[0] != '/') {
-            kz_buf_printf(out, "error: screenshot needs an absolute file name\n");
-            return;
-        }
-        /* Draw the frame for now (the timeline is a function of time: the same frame the
-         * screen shows) and read it back before anything else touches the renderer. */
-        kz_player_draw(p, now);
-        p->frames--;
-        if (kz_player_screenshot(p, arg) == 0)
-            kz_buf_printf(out, "ok\n%s (%dx%d)\n", arg, p->out_w, p->out_h);
-        else
-            kz_buf_printf(out, "error: %s: cannot write the screenshot (see the log)\n", arg);
+        cmd_screenshot(p, now, arg, out);
     } else if (!strcmp(req, "ping")) {
         kz_buf_printf(out, "ok\n");
     } else {
@@ -631,7 +627,7 @@ static void ops_frame(kz_player *p, kz_us now)
         kz_pop_sync(&o->pop, mono, KZ_POP_SYNC_EVERY);
     if (o->fleet) {
         /* Commands from the broker run here, with the control socket's handler. */
-        kz_fleet_poll(o->fleet, fleet_handle, p, 4, mono);
+        kz_fleet_poll(o->fleet, handle, p, 4, mono);
         if (kz_fleet_heartbeat_due(o->fleet, mono)) {
             kz_buf hb = {0};
             kz_ops_heartbeat_json(p, &hb);

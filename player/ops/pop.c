@@ -250,7 +250,9 @@ static int open_day(kz_pop_writer *w, kz_us t)
         return -1;
     char path[4200];
     kz_pop_path(w->dir, t, path, sizeof path);
-    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644); /* read: last byte */
+    /* O_APPEND and never O_TRUNC: lines are only ever added; O_NOFOLLOW: a symlink planted
+     * in the logs folder cannot point the day file elsewhere. Read: the last byte. */
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
         kz_log(LOG, KZ_LOG_ERROR, "%s: cannot open for appending: %s", path, strerror(errno));
         return -1;

@@ -217,22 +217,36 @@ int kz_player_open_display(kz_player *p)
     return 0;
 }
 
-int kz_player_screenshot(kz_player *p, const char *path)
+/* Read back the frame and write it to fd (>= 0) or to path. */
+static int screenshot(kz_player *p, int fd, const char *path)
 {
     if (p->surface)
-        return kz_png_write(path, p->surface->pixels, p->surface->w, p->surface->h,
-                            p->surface->pitch);
+        return fd >= 0 ? kz_png_write_fd(fd, path, p->surface->pixels, p->surface->w,
+                                         p->surface->h, p->surface->pitch)
+                       : kz_png_write(path, p->surface->pixels, p->surface->w, p->surface->h,
+                                      p->surface->pitch);
     int w = p->out_w, h = p->out_h;
     void *buf = malloc((size_t)w * h * 4);
     if (!buf)
         return -1;
     int rc = -1;
     if (SDL_RenderReadPixels(p->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, buf, w * 4) == 0)
-        rc = kz_png_write(path, buf, w, h, w * 4);
+        rc = fd >= 0 ? kz_png_write_fd(fd, path, buf, w, h, w * 4)
+                     : kz_png_write(path, buf, w, h, w * 4);
     else
         kz_log(LOG, KZ_LOG_ERROR, "screenshot: %s", SDL_GetError());
     free(buf);
     return rc;
+}
+
+int kz_player_screenshot(kz_player *p, const char *path)
+{
+    return screenshot(p, -1, path);
+}
+
+int kz_player_screenshot_fd(kz_player *p, int fd, const char *name)
+{
+    return screenshot(p, fd, name);
 }
 
 static void drop_model(kz_player *p, kz_model *m)

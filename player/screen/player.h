@@ -148,6 +148,9 @@ int kz_player_run(kz_player *p);
 int kz_player_reload(kz_player *p);
 /* Read back the frame just drawn and write a PNG. */
 int kz_player_screenshot(kz_player *p, const char *path);
+/* The same into a descriptor the caller opened (ops/shots.h: a file the player named); name
+ * is for messages. */
+int kz_player_screenshot_fd(kz_player *p, int fd, const char *name);
 void kz_player_close(kz_player *p);
 
 /* Forget the zones on screen (before the model or layouts are replaced). */

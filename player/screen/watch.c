@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -111,6 +112,19 @@ static void writing_del(kz_watch *w, const char *name)
                 (size_t)(--w->n_writing - i) * sizeof w->writing[0]);
 }
 
+/* Whether a name just created in the watched folder is a regular file (lstat: a symlink is
+ * not). A name already gone counts as regular: its IN_DELETE follows. */
+static int created_regular(const kz_watch *w, const char *name)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s", w->dir, name) >= (int)sizeof path)
+        return 1;
+    if (lstat(path, &st))
+        return 1;
+    return S_ISREG(st.st_mode);
+}
+
 int kz_watch_poll(kz_watch *w, kz_us now)
 {
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -149,7 +163,14 @@ int kz_watch_poll(kz_watch *w, kz_us now)
             if (!ev->len || (ev->mask & IN_ISDIR) || !kz_watch_relevant(ev->name))
                 continue;
             w->last_event = now;
-            if (ev->mask & (IN_MODIFY | IN_CREATE)) {
+            if ((ev->mask & IN_CREATE) && !created_regular(w, ev->name)) {
+                /* A FIFO, a symlink, a device: nobody will ever close it after writing, so
+                 * waiting for that would stop hot reload for good. Reload now; the reader
+                 * refuses what is not a regular file with file:line. */
+                writing_del(w, ev->name);
+                w->armed = 1;
+                kz_log(LOG, KZ_LOG_DEBUG, "%s created (not a regular file)", ev->name);
+            } else if (ev->mask & (IN_MODIFY | IN_CREATE)) {
                 writing_add(w, ev->name);
             } else {
                 writing_del(w, ev->name); /* closed, moved in or out, deleted */

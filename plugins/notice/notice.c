@@ -29,6 +29,7 @@
 #include <kizuna/plugin.h>
 
 #include "reading.h" /* lib/reading.h: the helper library every plugin may link */
+#include "regfile.h" /* lib/regfile.h */
 #include "text_value.h"
 #include "theme.h"
 
@@ -91,9 +92,11 @@ static int read_text_file(notice *n, const char *key, char **title, char **body)
     char path[PATH_MAX];
     if (n->api->resolve_media(n->host, key, path, sizeof path) != KZ_OK)
         return -1;
-    FILE *f = fopen(path, "rb");
+    int not_regular;
+    FILE *f = kz_fopen_regular(path, &not_regular);
     if (!f) {
-        n->api->param_error(n->host, key, "%s: %s", path, strerror(errno));
+        n->api->param_error(n->host, key, "%s: %s", path,
+                            not_regular ? KZ_NOT_REGULAR_WHY : strerror(errno));
         return -1;
     }
     char *buf = malloc(MAX_TEXT_FILE + 1);

@@ -241,7 +241,7 @@ static kz_us qr_next_change(kz_instance *inst, kz_us t)
 
 /* The keys, for `kizuna help qr`, docs/keys.md and the "did you mean" of a typo. */
 static const kz_key qr_keys[] = {
-    {"text", "text", "required", "https://www.pref.kumamoto.jp/",
+    {"text", "data (UTF-8, encoded, not drawn)", "required", "https://www.pref.kumamoto.jp/",
      "what the code encodes (usually a URL)"},
     {"caption", "text", "", "ハートフルパス 電子申請", "text under the code"},
     {"level", "L|M|Q|H", "M", "Q", "error correction: L 7 %, M 15 %, Q 25 %, H 30 %"},

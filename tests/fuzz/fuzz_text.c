@@ -1,7 +1,8 @@
 /* libFuzzer target: the text engine's markup parsing, line breaking and auto-fit (player/text.c)
  * with made-up widths. The first byte sets the box width and the size; the rest is the text.
  * Checked: every line fits the box unless the layout says it forced a break, glyphs lie inside
- * their line, the block height matches its lines. */
+ * their line, the block height matches its lines; kz_text_markup_check (what the host refuses
+ * in text keys) blames a byte inside the text. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = kz_fuzz_text(data, size, 1, 16384);
     if (!text)
         return 0;
+    /* The host's check of text keys: a refusal names a byte inside the text. */
+    size_t len = strlen(text), at = 0;
+    const char *why = NULL;
+    int rc = kz_text_markup_check(text, len, data[0] & 1, &at, &why);
+    if (rc != 0 && (rc != -1 || at >= len || !why))
+        abort();
     int box_w = (data[0] & 0x0F) * 20; /* 0 (no wrapping) .. 300 */
     int px = 4 + (data[0] >> 4) * 3;
     kz_text_measure m = {NULL, NULL, advance};

@@ -50,8 +50,24 @@ fleet_cleanup() {
     rm -rf "$tmp"
 }
 
+# fleet_keys: an operator's secret key $tmp/op.key and the screens' public key file
+# $tmp/fleet-keys (player_ini names it in [fleet] command_keys). Commands must be signed.
+fleet_keys() {
+    [ -f "$tmp/op.key" ] && return 0
+    "$KZ" fleet keygen operator "$tmp/op.key" >"$tmp/fleet-keys"
+}
+
+# signed TOPIC COMMAND: the signed message for COMMAND on TOPIC (kizuna fleet sign).
+signed() { "$KZ" fleet sign --key "$tmp/op.key" --topic "$1" "$2"; }
+# spub TOPIC COMMAND [mosquitto_pub options]: sign COMMAND for TOPIC and publish it, QoS 1.
+spub() {
+    t=$1; c=$2; shift 2
+    signed "$t" "$c" | mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -t "$t" -s "$@"
+}
+
 # player_ini NAME FLEETLINES [PLAYLIST-TEXT]: $tmp/NAME/player.ini and a playlist.
 player_ini() {
+    fleet_keys
     mkdir -p "$tmp/$1"
     cat >"$tmp/$1/player.ini" <<INI
 [display]
@@ -67,6 +83,7 @@ logs = $tmp/$1/logs
 name = $1
 [fleet]
 $2
+command_keys = $tmp/fleet-keys
 INI
     printf '%s\n' "${3:-[green]
 plugin = color

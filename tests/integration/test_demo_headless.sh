@@ -18,3 +18,23 @@ for f in "$tmp/demo"/*.png; do
 done
 grep -q 'wrote 4 frames' "$tmp/out" || { cat "$tmp/out"; exit 1; }
 echo "demo headless: 4 frames, notice and hint printed"
+
+# With a (headless) display: the player plays and the console answers beside it, and stops
+# with it.
+. tests/integration/fleet_lib.sh
+port=$(free_port)
+SDL_VIDEODRIVER=dummy DEMO_CONSOLE=127.0.0.1:$port \
+    DEMO_ARGS="--windowed --size 640x360 --exit-after 6 --clock 2025-02-03T12:00:00+09:00" \
+    sh tools/demo.sh >"$tmp/play" 2>&1 &
+dpid=$!
+ok=0; i=0
+while [ $i -lt 50 ]; do
+    if curl -fsS "http://127.0.0.1:$port/" -o "$tmp/page" 2>/dev/null; then ok=1; break; fi
+    sleep 0.2; i=$((i + 1))
+done
+wait $dpid || { cat "$tmp/play"; echo "demo.sh with a display failed"; exit 1; }
+[ $ok = 1 ] && grep -qi '<html' "$tmp/page" || { cat "$tmp/play"; echo "no console page on port $port"; exit 1; }
+grep -q "console at http://127.0.0.1:$port/" "$tmp/play" || { cat "$tmp/play"; exit 1; }
+sleep 0.5
+! curl -fsS "http://127.0.0.1:$port/" -o /dev/null 2>/dev/null || { echo "console still running after the demo"; exit 1; }
+echo "demo with a display: player played, console answered on $port and stopped with it"

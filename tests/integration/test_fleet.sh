@@ -48,7 +48,7 @@ sub -t 'kizuna/+/reply' -C 2 -W 5 -v >"$tmp/replies" &
 subpid=$!
 sleep 0.3
 t0=$(now_ms)
-pub -q 1 -t kizuna/group/lobby/cmd -m "interrupt
+spub kizuna/group/lobby/cmd "interrupt
 id=e1
 text=地震です 落ち着いて行動してください"
 seen_a=; seen_b=
@@ -73,7 +73,7 @@ grep -q '^kizuna/tile-b/reply id=e1' "$tmp/replies"
 [ "$(grep -c '^ok$' "$tmp/replies")" = 2 ]
 
 echo "--- one screen"
-pub -q 1 -t kizuna/tile-b/cmd -m clear
+spub kizuna/tile-b/cmd clear
 i=0; while ctl tile-b status | grep -q '^interrupt since'; do
     i=$((i + 1)); [ $i -lt 50 ] || { echo "tile-b kept the interrupt"; exit 1; }; sleep 0.02; done
 ctl tile-a status | grep -q '^interrupt since'
@@ -81,27 +81,29 @@ ctl tile-a status | grep -q "^fleet $url as tile-a: connected"
 echo "--- a request id seen before is answered, not run again (QoS 1 may deliver twice)"
 sub -t kizuna/tile-a/reply -C 1 -W 5 >"$tmp/again" &
 subpid=$!; sleep 0.3
-pub -q 1 -t kizuna/tile-a/cmd -m "clear
+spub kizuna/tile-a/cmd "clear
 id=e1"
 wait $subpid
 cat "$tmp/again"
 grep -q 'already done' "$tmp/again"
 ctl tile-a status | grep -q '^interrupt since'
-echo "--- screenshot over the network: only into the logs directory"
+echo "--- screenshot over the network: into <logs>/screenshots/ under the player's own name"
 sub -t kizuna/tile-a/reply -C 2 -W 5 >"$tmp/shots" &
 subpid=$!; sleep 0.3
-pub -q 1 -t kizuna/tile-a/cmd -m "screenshot net.png"
-pub -q 1 -t kizuna/tile-a/cmd -m "screenshot $tmp/elsewhere.png"
+spub kizuna/tile-a/cmd screenshot
+spub kizuna/tile-a/cmd "screenshot $tmp/elsewhere.png"
 wait $subpid
 cat "$tmp/shots"
-grep -q "^$tmp/tile-a/logs/net.png (320x180)" "$tmp/shots"
-grep -q "^error: over the network, screenshot takes a plain file name" "$tmp/shots"
+grep -Eq "^$tmp/tile-a/logs/screenshots/screenshot-[0-9]{8}-[0-9]{6}\.[0-9]{3}\.png \(320x180\)" \
+    "$tmp/shots"
+grep -q "^error: screenshot takes no file name" "$tmp/shots"
 [ ! -e "$tmp/elsewhere.png" ]
-p=$(pixel "$tmp/tile-a/logs/net.png" 2 2); echo "net.png corner $p"; [ "$p" = 9a0000 ]
+net=$(grep -o "^$tmp/tile-a/logs/screenshots/[^ ]*" "$tmp/shots")
+p=$(pixel "$net" 2 2); echo "network screenshot corner $p"; [ "$p" = 9a0000 ]
 echo "--- a bad command is answered, not run"
 sub -t kizuna/tile-a/reply -C 1 -W 5 >"$tmp/bad-reply" &
 subpid=$!; sleep 0.3
-pub -q 1 -t kizuna/tile-a/cmd -m frobnicate
+spub kizuna/tile-a/cmd frobnicate
 wait $subpid
 grep -q "^error: unknown command 'frobnicate'" "$tmp/bad-reply"
 
@@ -115,7 +117,7 @@ i=0; until ctl tile-b status | grep -q '^zone main: loop/red'; do
     i=$((i + 1)); [ $i -lt 100 ] || { ctl tile-b status; echo "tile-b kept the old playlist"; exit 1; }; sleep 0.05; done
 sub -t 'kizuna/+/reply' -C 2 -W 5 >"$tmp/reload" &
 subpid=$!; sleep 0.3
-pub -q 1 -t kizuna/group/kumamoto-city/cmd -m "reload
+spub kizuna/group/kumamoto-city/cmd "reload
 id=content-1"
 wait $subpid
 cat "$tmp/reload"

@@ -47,8 +47,8 @@ grep -q 'not authorised' "$tmp/bad-status"
 grep -q 'refused the connection: Connection Refused: not authorised' "$tmp/auth-bad.log"
 
 echo "--- the operator's group interrupt"
-op -q 1 -t kizuna/group/lobby/cmd -m "interrupt
-text=避難してください"
+signed kizuna/group/lobby/cmd "interrupt
+text=避難してください" | op -q 1 -t kizuna/group/lobby/cmd -s
 i=0; until ctl auth-ok status | grep -q '^interrupt since'; do
     i=$((i + 1)); [ $i -lt 50 ] || { echo "auth-ok did not follow"; exit 1; }; sleep 0.02; done
 sleep 0.5
@@ -63,12 +63,12 @@ echo "--- wrong password: refused by the broker"
 if mosquitto_pub -h 127.0.0.1 -p "$port" -u operator -P guess -q 1 -t kizuna/auth-ok/cmd \
     -m clear 2>"$tmp/guess"; then echo "wrong password accepted"; exit 1; fi
 echo "--- a screen's credentials cannot command the group (ACL)"
-mosquitto_pub -h 127.0.0.1 -p "$port" -u auth-bad -P bad-secret -q 1 \
-    -t kizuna/group/lobby/cmd -m clear
+signed kizuna/group/lobby/cmd clear | mosquitto_pub -h 127.0.0.1 -p "$port" -u auth-bad \
+    -P bad-secret -q 1 -t kizuna/group/lobby/cmd -s
 sleep 0.5
 ctl auth-ok status | grep -q '^interrupt since'
 echo "--- the operator clears"
-op -q 1 -t kizuna/auth-ok/cmd -m clear
+signed kizuna/auth-ok/cmd clear | op -q 1 -t kizuna/auth-ok/cmd -s
 i=0; until ctl auth-ok status | grep -q '^interrupt none'; do
     i=$((i + 1)); [ $i -lt 50 ] || { echo "auth-ok did not clear"; exit 1; }; sleep 0.02; done
 player_stop auth-ok

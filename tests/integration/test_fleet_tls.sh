@@ -48,9 +48,9 @@ player_start tls-nocert
 player_start tls-wrongca
 i=0; until ctl tls-ok status | grep -q '^fleet .*: connected'; do
     i=$((i + 1)); [ $i -lt 50 ] || { cat "$tmp/tls-ok.log"; exit 1; }; sleep 0.1; done
-mosquitto_pub -h 127.0.0.1 -p "$port" --cafile "$tmp/ca.pem" --cert "$tmp/screen.pem" \
-    --key "$tmp/screen.key" -q 1 -t kizuna/tls-ok/cmd -m "interrupt
-text=TLS"
+signed kizuna/tls-ok/cmd "interrupt
+text=TLS" | mosquitto_pub -h 127.0.0.1 -p "$port" --cafile "$tmp/ca.pem" \
+    --cert "$tmp/screen.pem" --key "$tmp/screen.key" -q 1 -t kizuna/tls-ok/cmd -s
 i=0; until ctl tls-ok status | grep -q '^interrupt since'; do
     i=$((i + 1)); [ $i -lt 50 ] || { echo "tls-ok did not follow"; exit 1; }; sleep 0.02; done
 sleep 1

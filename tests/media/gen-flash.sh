@@ -17,6 +17,8 @@
 #                        ~40 % of the screen brightens and ~35 % darkens by more than 0.1, so
 #                        every cut is a transition (8 > 6) although the mean hardly moves
 #   flash-cuts-slow.mp4  the same scenes, 2 cuts in that second -> pass
+#   flash-cuts-720.mp4, flash-5hz-30pct-720.mp4, flash-red-720-full.mp4: three of the above
+#                        at 1280x720 (the last full range) -> the same answers
 set -eu
 out=${1:?usage: gen-flash.sh OUTDIR}
 mkdir -p "$out"
@@ -65,3 +67,17 @@ cuts() { # NAME CUTS-PER-SECOND
 }
 cuts flash-cuts.mp4 8
 cuts flash-cuts-slow.mp4 3
+
+# The same answers at 1280x720, where every analysis cell averages 8x8 decoded pixels: the
+# fast path (cell means straight from the Y'CbCr planes) must agree frame by frame with the
+# exact one (libswscale). The red clip is full range (yuvj420p), the others limited range.
+big() { # NAME SOURCE PIX_FMT
+    f="$out/$1"
+    [ -s "$f" ] && return 0
+    ffmpeg -nostdin -loglevel error -y -i "$out/$2" -vf "scale=1280:720:flags=bicubic" \
+        -c:v libx264 -preset veryfast -crf 12 -pix_fmt "$3" -g 30 -an "$f.tmp.mp4"
+    mv "$f.tmp.mp4" "$f"
+}
+big flash-cuts-720.mp4 flash-cuts.mp4 yuv420p
+big flash-5hz-30pct-720.mp4 flash-5hz-30pct.mp4 yuv420p
+big flash-red-720-full.mp4 flash-red.mp4 yuvj420p

@@ -72,6 +72,21 @@ static void test_syntax_error_line(void **state)
     assert_int_equal(c.rotation, 90);
 }
 
+/* player.ini: a section or key given twice is an error; the first counts. */
+static void test_repeats(void **state)
+{
+    (void)state;
+    kz_config c;
+    kz_capture();
+    int errors = kz_config_load_string(&c, "[display]\nrotation = 90\nrotation = 180\n"
+                                           "[player]\nname = a\n[display]\nrotation = 270\n",
+                                       "p.ini", "/x");
+    assert_int_equal(errors, 2);
+    assert_logged("p.ini:3: [display] rotation: duplicate key (first at line 2)");
+    assert_logged("p.ini:6: [display]: duplicate section (first at line 1)");
+    assert_int_equal(c.rotation, 90);
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -89,6 +104,7 @@ int main(void)
         cmocka_unit_test(test_all_keys),
         cmocka_unit_test(test_bad_values_have_file_line),
         cmocka_unit_test(test_syntax_error_line),
+        cmocka_unit_test(test_repeats),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
  * (generated here when missing), the kizuna flash command's exit codes, and the gate that
  * keeps a failing clip off the air unless its item gives flash_override = <reason>. */
 #include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,6 +132,100 @@ static void test_red_fade_cuts(void **state)
     kz_flash_report_free(&r);
 }
 
+/* The transitions of one rule as frame indices (signed by direction) into idx; their count. */
+static size_t transitions(const kz_flash_report *r, int red, long *idx, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_frames && n < cap; i++) {
+        int tr = red ? r->frames[i].red_tr : r->frames[i].lum_tr;
+        if (tr)
+            idx[n++] = tr > 0 ? (long)i + 1 : -(long)i - 1;
+    }
+    return n;
+}
+
+/* The fast decode path (no loop filter, cell means read straight from the Y'CbCr planes) and
+ * the exact one (full decode, libswscale SWS_AREA to RGB) must give the same verdicts, counts
+ * and windows, and the same transitions on the same frames. slack: how many frames a
+ * transition may move. 0 except on a slow fade, where the transition is the frame at which a
+ * ramp crosses the 0.1 threshold and one code value of rounding moves it by a frame
+ * (libswscale's limited-range conversion reads mid-greys about one code value darker than
+ * the formula; the fast path is the closer of the two to the source's values). */
+static void compare_paths(const char *name, int slack, int known_verdict, int known_lum,
+                          int known_red)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", media, name);
+    kz_flash_report a, b;
+    kz_flash_opts fast = {.profile = DEF, .keep_frames = 1};
+    kz_flash_opts exact = {.profile = DEF, .keep_frames = 1, .exact = 1};
+    assert_int_equal(kz_flash_analyse(path, &fast, &a), 0);
+    assert_int_equal(kz_flash_analyse(path, &exact, &b), 0);
+    if (known_verdict >= 0) {
+        assert_int_equal(a.verdict, known_verdict);
+        assert_int_equal(a.max_lum, known_lum);
+        assert_int_equal(a.max_red, known_red);
+    }
+    assert_int_equal(a.verdict, b.verdict);
+    assert_int_equal(a.grid_w, b.grid_w);
+    assert_int_equal(a.grid_h, b.grid_h);
+    assert_int_equal(a.n_frames, b.n_frames);
+    assert_int_equal(a.lum_transitions, b.lum_transitions);
+    assert_int_equal(a.red_transitions, b.red_transitions);
+    assert_int_equal(a.max_lum, b.max_lum);
+    assert_int_equal(a.max_red, b.max_red);
+    assert_int_equal(a.pattern_frames, b.pattern_frames);
+    assert_int_equal(a.n_windows, b.n_windows);
+    double frame = a.n_frames > 1 ? a.duration / (a.n_frames - 1) : 0;
+    for (int i = 0; i < a.n_windows; i++) {
+        assert_float_equal(a.windows[i].start, b.windows[i].start, slack * frame + 1e-9);
+        assert_float_equal(a.windows[i].end, b.windows[i].end, slack * frame + 1e-9);
+        assert_int_equal(a.windows[i].verdict, b.windows[i].verdict);
+        assert_int_equal(a.windows[i].lum, b.windows[i].lum);
+        assert_int_equal(a.windows[i].red, b.windows[i].red);
+    }
+    for (int red = 0; red < 2; red++) {
+        long ta[64], tb[64];
+        size_t na = transitions(&a, red, ta, 64), nb = transitions(&b, red, tb, 64);
+        assert_int_equal(na, nb);
+        for (size_t i = 0; i < na; i++) {
+            assert_true((ta[i] > 0) == (tb[i] > 0));
+            assert_true(labs(labs(ta[i]) - labs(tb[i])) <= slack);
+        }
+    }
+    for (size_t i = 0; i < a.n_frames && !slack; i++) {
+        const kz_flash_frame *x = &a.frames[i], *y = &b.frames[i];
+        assert_int_equal(x->lum_tr, y->lum_tr);
+        assert_int_equal(x->red_tr, y->red_tr);
+        assert_int_equal(x->lum_count, y->lum_count);
+        assert_int_equal(x->red_count, y->red_count);
+        assert_int_equal(x->pattern, y->pattern);
+        assert_int_equal(x->verdict, y->verdict);
+    }
+    for (size_t i = 0; i < a.n_frames; i++) {
+        /* The cell means differ only by rounding: about one code value. */
+        assert_float_equal(a.frames[i].lum, b.frames[i].lum, 0.01);
+        assert_float_equal(a.frames[i].red, b.frames[i].red, 4.0);
+    }
+    kz_flash_report_free(&a);
+    kz_flash_report_free(&b);
+}
+
+static void test_fast_matches_exact(void **state)
+{
+    (void)state;
+    static const char *small[] = {"flash-1hz.mp4",       "flash-2hz.mp4",   "flash-3_5hz.mp4",
+                                  "flash-5hz-20pct.mp4", "flash-5hz-30pct.mp4",
+                                  "flash-red.mp4",       "flash-cuts.mp4",  "flash-cuts-slow.mp4"};
+    for (size_t i = 0; i < sizeof small / sizeof *small; i++)
+        compare_paths(small[i], 0, -1, 0, 0);
+    compare_paths("flash-fade.mp4", 1, KZ_FLASH_PASS, 1, 0);
+    /* 8x8 pixels a cell; the same known answers as the 160x90 originals. */
+    compare_paths("flash-cuts-720.mp4", 0, KZ_FLASH_FAIL, 8, 0);
+    compare_paths("flash-5hz-30pct-720.mp4", 0, KZ_FLASH_FAIL, 10, 0);
+    compare_paths("flash-red-720-full.mp4", 0, KZ_FLASH_FAIL, 0, 10);
+}
+
 /* Run the command with its report going to /dev/null. */
 static int quiet(int argc, char **argv)
 {
@@ -232,7 +327,7 @@ static void test_gate(void **state)
     int lines = 0, fail_lines = 0;
     while (fgets(line, sizeof line, f)) {
         lines++;
-        assert_true(!strncmp(line, "kzflash2\t", 9));
+        assert_true(!strncmp(line, "kzflash3\t", 9));
         fail_lines += strstr(line, "flash-3_5hz.mp4") != NULL;
     }
     fclose(f);
@@ -261,7 +356,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_screen),   cmocka_unit_test(test_partial_area),
         cmocka_unit_test(test_red_fade_cuts), cmocka_unit_test(test_command),
-        cmocka_unit_test(test_gate),
+        cmocka_unit_test(test_gate),          cmocka_unit_test(test_fast_matches_exact),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

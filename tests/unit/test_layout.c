@@ -117,6 +117,20 @@ static void test_layouts_file(void **state)
     kz_layouts_free(&ls);
 }
 
+/* layouts.ini: [layout x] twice (even straight after itself) and a key twice are errors. */
+static void test_repeats(void **state)
+{
+    (void)state;
+    kz_layouts ls;
+    kz_capture();
+    kz_layouts_load_string(&ls, "[layout a]\npriority = 1\npriority = 2\n[layout a]\n"
+                                "priority = 3\n", "l.ini");
+    assert_logged("l.ini:3: [layout a] priority: duplicate key (first at line 2)");
+    assert_logged("l.ini:4: [layout a]: duplicate section (first at line 1)");
+    assert_int_equal(ls.errors, 2);
+    kz_layouts_free(&ls);
+}
+
 static void test_no_file_is_one_full_zone(void **state)
 {
     (void)state;
@@ -136,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rect_parsing_and_geometry),
         cmocka_unit_test(test_layouts_file),
+        cmocka_unit_test(test_repeats),
         cmocka_unit_test(test_no_file_is_one_full_zone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

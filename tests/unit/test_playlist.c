@@ -84,6 +84,67 @@ static void test_multiline_and_long_lines(void **state)
     kz_model_free(&m);
 }
 
+/* A section given twice in a row used to merge into one item (values joined by a line
+ * break), a key given twice was joined the same way: both are errors now, the first counts. */
+static void test_repeats_are_errors(void **state)
+{
+    (void)state;
+    kz_model m = {0};
+    const char *pl = "[a]\n"               /* 1 */
+                     "plugin = color\n"     /* 2 */
+                     "color = #102030\n"    /* 3 */
+                     "duration = 5\n"       /* 4 */
+                     "[a]\n"                /* 5: the same section straight after */
+                     "duration = 9\n"       /* 6 */
+                     "[b]\n"                /* 7 */
+                     "plugin = notice\n"    /* 8 */
+                     "duration = 5\n"       /* 9 */
+                     "body = 一行目\n"       /* 10 */
+                     "  二行目\n"            /* 11: a continuation, not a repeat */
+                     "; a comment\n"        /* 12 */
+                     "duration = 7\n"       /* 13: the same key again */
+                     "  8\n"                /* 14: continues the repeat: ignored with it */
+                     "[playlist]\n"         /* 15 */
+                     "name = x\n"           /* 16 */
+                     "[playlist]\n";        /* 17 */
+    kz_capture();
+    kz_model_add_string(&m, pl, "rep.ini");
+    assert_logged("rep.ini:5: [a]: duplicate section (first at line 1); skipped with its keys");
+    assert_logged("rep.ini:13: [b] duration: duplicate key (first at line 9); this one is "
+                  "ignored");
+    assert_logged("rep.ini:17: [playlist]: duplicate section (first at line 15)");
+    assert_int_equal(m.errors, 3);
+    assert_int_equal(m.n_items, 2);
+    assert_int_equal(m.items[0].duration, 5 * KZ_US_PER_S);
+    assert_int_equal(m.items[1].duration, 5 * KZ_US_PER_S);
+    assert_string_equal(kz_params_get(&m.items[1].params, "body"), "一行目\n二行目");
+    assert_int_equal(m.items[0].playable, 1);
+    assert_int_equal(m.items[1].playable, 1);
+    kz_model_free(&m);
+}
+
+/* A line beyond inih's 200 bytes that is no key = value: its rest used to continue the key
+ * before it (the mistake was then blamed on that line). It is a syntax error of its own. */
+static void test_overlong_garbage_line_blamed_on_itself(void **state)
+{
+    (void)state;
+    kz_model m = {0};
+    char pl[2048];
+    char junk[401];
+    memset(junk, 'y', 400);
+    junk[400] = 0;
+    snprintf(pl, sizeof pl, "[a]\nplugin = color\nduration = 5\n%s\n[b]\nplugin = color\n"
+                            "duration = 6\n", junk);
+    kz_capture();
+    kz_model_add_string(&m, pl, "long.ini");
+    assert_logged("long.ini:4: syntax error");
+    assert_int_equal(m.errors, 1);
+    assert_int_equal(m.n_items, 2);
+    assert_string_equal(kz_params_get(&m.items[0].params, "duration"), "5");
+    assert_int_equal(m.items[0].playable, 1);
+    kz_model_free(&m);
+}
+
 static void test_dir_skips_player_ini_and_temp_files(void **state)
 {
     (void)state;
@@ -129,6 +190,8 @@ int main(void)
         cmocka_unit_test(test_items_in_file_order),
         cmocka_unit_test(test_bad_entries_reported_rest_kept),
         cmocka_unit_test(test_multiline_and_long_lines),
+        cmocka_unit_test(test_repeats_are_errors),
+        cmocka_unit_test(test_overlong_garbage_line_blamed_on_itself),
         cmocka_unit_test(test_dir_skips_player_ini_and_temp_files),
         cmocka_unit_test(test_missing_dir),
     };

@@ -326,6 +326,52 @@ static void bad_input_does_not_crash(void **state)
     expect_lines("\xff" "a", 10, 0, "\xEF\xBF\xBD" "a");
 }
 
+/* What the host refuses in a text key before the engine sees it. */
+static void markup_check(void **state)
+{
+    (void)state;
+    const char *good[] = {"", "お知らせ", "{熊本|くまもと}の{援助|えんじょ}", "\\{ and \\}",
+                          "a|b", "一行目\n{漢字|かんじ}", "{a}b|c}", "\xF0\x9F\x98\x80",
+                          "\xEF\xBF\xBD"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        size_t at = 99;
+        const char *why = NULL;
+        if (kz_text_markup_check(good[i], strlen(good[i]), 1, &at, &why))
+            fprintf(stderr, "refused: %s (%s)\n", good[i], why);
+        assert_int_equal(kz_text_markup_check(good[i], strlen(good[i]), 1, &at, &why), 0);
+    }
+    static const struct {
+        const char *s;
+        size_t at;
+        const char *why;
+    } bad[] = {
+        {"\xe7\x86\x8a\xff", 3, "invalid UTF-8"},
+        {"\xe3\x81", 0, "invalid UTF-8"},            /* cut short */
+        {"\xc0\xaf", 0, "invalid UTF-8"},            /* overlong '/' */
+        {"\xed\xa0\x80", 0, "invalid UTF-8"},        /* a surrogate */
+        {"\xf4\x90\x80\x80", 0, "invalid UTF-8"},    /* above U+10FFFF */
+        {"{漢字かな", 0, "'{' starts a ruby"},
+        {"あ{漢字|かな", 3, "'{' starts a ruby"},
+        {"{漢字|かな\n}", 0, "'{' starts a ruby"},   /* the close is on the next line */
+        {"{a{b|c}", 0, "'{' starts a ruby"},
+        {"{|かな}", 0, "empty base or reading"},
+        {"{漢字|}", 0, "empty base or reading"},
+        {"お知らせ}", 12, "'}' closes no ruby"},
+        {"{a|b}}", 5, "'}' closes no ruby"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t at = 99;
+        const char *why = NULL;
+        assert_int_equal(kz_text_markup_check(bad[i].s, strlen(bad[i].s), 1, &at, &why), -1);
+        assert_int_equal(at, bad[i].at);
+        assert_non_null(strstr(why, bad[i].why));
+        /* a template ({days}) is checked for UTF-8 only */
+        int utf8 = strstr(bad[i].why, "UTF-8") != NULL;
+        assert_int_equal(kz_text_markup_check(bad[i].s, strlen(bad[i].s), 0, &at, &why),
+                         utf8 ? -1 : 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +392,7 @@ int main(void)
         cmocka_unit_test(auto_fit),
         cmocka_unit_test(kinsoku_classes),
         cmocka_unit_test(bad_input_does_not_crash),
+        cmocka_unit_test(markup_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
