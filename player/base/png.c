@@ -101,8 +101,14 @@ int kz_png_write_fd(int fd, const char *name, const void *argb, int w, int h, in
     return png_write(fd, name, argb, w, h, pitch);
 }
 
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
-static uint32_t le32(const uint8_t *p) { return (uint32_t)p[3] << 24 | p[2] << 16 | p[1] << 8 | p[0]; }
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[3] << 24 | p[2] << 16 | p[1] << 8 | p[0];
+}
 
 /* JPEG: walk the markers to the first start-of-frame (SOF0..SOF15 except DHT, JPG, DAC). */
 static int jpeg_size(FILE *f, long *w, long *h)

@@ -9,7 +9,8 @@
  *
  * The decode never runs on the main (frame) thread: prepare() starts a worker that decodes
  * into a surface while the previous item is on air; the first render() makes the texture
- * (waiting for the worker only when the prepare-ahead was shorter than the decode). A picture above the host's pixel limit is refused from its header.
+ * (waiting for the worker only when the prepare-ahead was shorter than the decode). A picture
+ * above the host's pixel limit is refused from its header, in create().
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,7 +48,8 @@ static int image_create(kz_host *host, kz_instance **out)
     if (api->resolve_media(host, "file", im->path, sizeof im->path) ||
         api->param_enum(host, "fit", "fit|fill|stretch", &im->fit) ||
         api->param_color(host, "background", &im->bg) ||
-        (KZ_API_HAS(api, image_probe) && api->image_probe && api->image_probe(host, im->path))) {
+        (KZ_API_HAS(api, image_probe) && api->image_probe &&
+         api->image_probe(host, im->path))) {
         pthread_mutex_destroy(&im->mu);
         free(im);
         return KZ_ERR;

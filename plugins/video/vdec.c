@@ -78,7 +78,9 @@ static int open_input(const char *path, long max_pixels, AVFormatContext **out, 
     sopts = av_calloc(nopts ? nopts : 1, sizeof *sopts);
     for (unsigned i = 0; sopts && i < nopts; i++)
         av_dict_set(&sopts[i], "max_pixels", lim, 0);
-    r = !sopts ? AVERROR(ENOMEM) : header_is_enough(fmt) ? 0 : avformat_find_stream_info(fmt, sopts);
+    r = !sopts                 ? AVERROR(ENOMEM)
+        : header_is_enough(fmt) ? 0
+                                : avformat_find_stream_info(fmt, sopts);
     for (unsigned i = 0; sopts && i < nopts; i++)
         av_dict_free(&sopts[i]);
     av_freep(&sopts);

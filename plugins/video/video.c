@@ -184,7 +184,8 @@ static kz_us v_duration(kz_instance *inst)
 /* [player] max_pixels from a host that offers it (ABI minor 4), else the default. */
 static long pixel_limit(video *v)
 {
-    return KZ_API_HAS(api(v), max_pixels) && api(v)->max_pixels ? api(v)->max_pixels(v->host) : 0;
+    return KZ_API_HAS(api(v), max_pixels) && api(v)->max_pixels ? api(v)->max_pixels(v->host)
+                                                                 : 0;
 }
 
 /* What hardware decoding did is a property of the box and the codec, not of one airing:
@@ -278,8 +279,7 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         return v->failed ? KZ_ERR : KZ_OK;
     v->failed = 0;
     v->ended_logged = 0;
-    const char *hw =
-        KZ_API_HAS(api(v), hwdec) && api(v)->hwdec ? api(v)->hwdec(v->host) : "none";
+    const char *hw = KZ_API_HAS(api(v), hwdec) && api(v)->hwdec ? api(v)->hwdec(v->host) : "none";
     if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, pixel_limit(v), err, sizeof err) <
         0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
