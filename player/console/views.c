@@ -245,9 +245,11 @@ static void screen(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
                 if (kz_cread(path, slash + 1, PNG_MAX, &png, &len) == 0)
                     kz_cresp_bytes(rs, 200, "image/png", png, len);
                 else
-                    kz_cresp_error(rs, 500, "player", strerror(errno));
+                    kz_cresp_error(rs, 500, "player", "the player wrote no screenshot (%s)",
+                                   strerror(errno));
             } else {
-                kz_cresp_error(rs, 500, "player", answer ? answer : "unexpected answer to screenshot");
+                kz_cresp_error(rs, 500, "player", "unexpected answer to screenshot: %.200s",
+                               answer ? answer : "");
             }
             free(answer);
         }
