@@ -4,6 +4,7 @@
  * (struct ops); nothing here blocks a frame. */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,9 @@ typedef struct ops {
     kz_us wd_last;
     kz_us last_frame_mono, open_mono;
     long late_frames, frames_seen;
+    int trim_day;           /* the civil day of the last heap trim (0: none yet) */
+    long trims;             /* heap trims so far, and the longest one */
+    kz_us trim_longest;
     kz_us refresh, first_frame_mono; /* the display's frame interval, measured */
     kz_us now; /* the player's clock at the last frame */
     char screen[96]; /* name in proof of play: the config's, plus -dN on display N > 0 */
@@ -297,6 +301,13 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
                   p->slot_failures);
     long rss = rss_kib();
     kz_buf_printf(out, "memory %.1f MiB\nfds %d\n", rss < 0 ? -1.0 : rss / 1024.0, count_fds());
+    /* What the memory is: live heap, free space the heap arenas keep, large blocks mapped on
+     * their own (decoder frames); docs/performance.md "Memory over days". */
+    struct mallinfo2 mi = mallinfo2();
+    kz_buf_printf(out, "heap %.1f MiB in use, %.1f MiB free in arenas, %.1f MiB mapped; "
+                       "%ld trims (longest %.1f ms)\n", mi.uordblks / 1048576.0,
+                  mi.fordblks / 1048576.0, mi.hblkhd / 1048576.0, o->trims,
+                  (double)o->trim_longest / 1000);
     for (int i = 0; i < p->n_zones; i++) {
         const kz_zone_state *ps = &p->zones[i];
         const char *name = ps->def ? ps->def->name : "main";
@@ -597,6 +608,28 @@ void kz_ops_heartbeat_json(kz_player *p, kz_buf *out)
     kz_buf_printf(out, "]}");
 }
 
+/* Once a civil day, at the first frame after midnight: give the heap arenas' free pages back
+ * (malloc_trim). What the player frees during a day (a day's timeline, text textures,
+ * decoder contexts of every airing) leaves holes in the arenas that glibc keeps resident;
+ * trimming bounds that to what one day leaves. Midnight is when the schedule rebuilds its
+ * day, and the trim takes about a millisecond (ctl status shows the longest). */
+static void trim_at_day_change(ops *o, kz_us now)
+{
+    int day = kz_schedule_day_of(now);
+    if (day == o->trim_day)
+        return;
+    int first = o->trim_day == 0;
+    o->trim_day = day;
+    if (first)
+        return;
+    kz_us t0 = kz_now_mono();
+    malloc_trim(0);
+    kz_us d = kz_now_mono() - t0;
+    o->trims++;
+    if (d > o->trim_longest)
+        o->trim_longest = d;
+}
+
 static void ops_frame(kz_player *p, kz_us now)
 {
     ops *o = p->ops_state;
@@ -620,6 +653,7 @@ static void ops_frame(kz_player *p, kz_us now)
         o->first_frame_mono = mono;
     }
     o->last_frame_mono = mono;
+    trim_at_day_change(o, now);
     intr_sync(p, o, now);
     if (o->ctl_ok)
         kz_ctl_poll(&o->ctl, mono);
