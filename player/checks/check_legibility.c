@@ -21,16 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/params.h"
 #include "base/timeutil.h"
 #include "checks/checks.h"
 #include "checks/legibility.h"
+#include "host/plugin_host.h"
 #include "screen/captions.h"
 #include "screen/player.h"
 #include "theme.h"
-#include "regfile.h" /* lib/regfile.h */
 
 #define LOG "legibility"
 #define PI 3.14159265358979323846
@@ -301,10 +302,14 @@ static char *read_text(ctx *x, const char *rel)
     snprintf(joined, sizeof joined, "%s/%s", root, rel);
     if (!realpath(joined, real) || strncmp(real, root, strlen(root)))
         return NULL;
-    int not_regular; /* the plugin refuses it with the reason; a FIFO must not hang check */
-    FILE *f = kz_fopen_regular(real, &not_regular);
-    if (!f)
+    /* beneath the content root, no symlink followed; the plugin reports why it cannot */
+    int fd = kz_media_open_beneath(root, 0, real);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
     char *buf = malloc(256 * 1024 + 1);
     size_t n = buf ? fread(buf, 1, 256 * 1024, f) : 0;
     fclose(f);

@@ -18,11 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/grow.h"
 #include "base/log.h"
 #include "checks/checks.h"
 #include "checks/flash.h"
+#include "host/plugin_host.h"
 #include "screen/player.h"
 
 #define LOG "flash"
@@ -189,17 +191,42 @@ static void cache_key(const kz_flash_opts *o, char *buf, size_t n)
         snprintf(buf, n, "%s", o->profile->name);
 }
 
+static clip_result *clip_result_or_analyse(const char *path, const kz_flash_opts *o,
+                                           const char *key, const struct stat *st);
+
 /* The result for one clip, from the cache or by analysing it. NULL when it cannot be read. */
-static clip_result *clip_result_get(const char *path, const kz_flash_opts *o)
+static clip_result *clip_result_get(const char *content, const char *path,
+                                    const kz_flash_opts *o)
 {
-    char key[48];
+    char key[48], name[32];
     cache_key(o, key, sizeof key);
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    /* Opened beneath the content root, no symlink followed (a folder swapped for a symlink
+     * since item_clip resolved it is refused); the analysis reads the descriptor. */
+    int fd = kz_media_open_beneath(content, 0, path);
+    if (fd < 0) {
+        kz_log(LOG, KZ_LOG_ERROR, "%s: %s", path, kz_media_open_why(fd, errno));
         return NULL;
-    long long mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    }
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return NULL;
+    }
+    snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+    kz_flash_opts ofd = *o;
+    ofd.open_name = name;
+    o = &ofd;
+    clip_result *c = clip_result_or_analyse(path, o, key, &st);
+    close(fd);
+    return c;
+}
+
+static clip_result *clip_result_or_analyse(const char *path, const kz_flash_opts *o,
+                                           const char *key, const struct stat *st)
+{
+    long long mtime = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
     clip_result *c = cache_find(path, key);
-    if (c && c->size == (long long)st.st_size && c->mtime_ns == mtime && c->verdict >= 0)
+    if (c && c->size == (long long)st->st_size && c->mtime_ns == mtime && c->verdict >= 0)
         return c;
     kz_log(LOG, KZ_LOG_INFO, "%s: analysing for flashing (once; the result is cached)", path);
     kz_flash_report r;
@@ -209,7 +236,7 @@ static clip_result *clip_result_get(const char *path, const kz_flash_opts *o)
         kz_flash_report_free(&r);
         return NULL;
     }
-    c->size = (long long)st.st_size;
+    c->size = (long long)st->st_size;
     c->mtime_ns = mtime;
     c->verdict = r.verdict;
     c->max_lum = r.max_lum;
@@ -287,7 +314,7 @@ int kz_flash_gate(kz_player *p, kz_model *m)
             continue; /* the video plugin reports a missing or misplaced clip */
         cache_load(p->cfg.logs); /* only now: no clips, no cache file */
         kz_flash_opts o = flash_opts(p, prof);
-        clip_result *c = clip_result_get(path, &o);
+        clip_result *c = clip_result_get(p->cfg.content, path, &o);
         if (!c) {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] file = %s: cannot be analysed for "
                    "flashing; not aired", ps->file, kz_params_line(ps, "file"), ps->section,
@@ -352,7 +379,7 @@ int kz_check_media(struct kz_player *p)
                        "[display] screen_height_m and viewing_distance_m)");
         }
         cache_load(p->cfg.logs);
-        clip_result *c = clip_result_get(path, &o);
+        clip_result *c = clip_result_get(p->cfg.content, path, &o);
         if (!c) {
             kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [%s] file = %s: cannot be decoded for the flash "
                    "analysis", ps->file, kz_params_line(ps, "file"), ps->section, path);

@@ -890,7 +890,8 @@ int kz_flash_analyse(const char *path, const kz_flash_opts *opts, kz_flash_repor
     memset(out, 0, sizeof *out);
     const kz_flash_profile *prof = opts->profile ? opts->profile : &kz_flash_profile_default;
     double last_progress = -1;
-    if ((err = avformat_open_input(&fmt, path, NULL, NULL)) < 0)
+    if ((err = avformat_open_input(&fmt, opts->open_name ? opts->open_name : path, NULL,
+                                   NULL)) < 0)
         goto averr;
     if ((err = avformat_find_stream_info(fmt, NULL)) < 0)
         goto averr;

@@ -141,6 +141,9 @@ typedef struct kz_flash_opts {
                  * (no loop filter, lowres where the codec has it, cell means from the planes) */
     void (*progress)(void *ctx, double done); /* fraction 0..1 of the clip, may be NULL */
     void *progress_ctx;
+    /* What to open instead of path (which then only names the clip in messages): the
+     * /proc/self/fd/N of a clip opened beneath the content root. NULL: path. */
+    const char *open_name;
 } kz_flash_opts;
 
 /* Decode path and analyse it. 0, or -1 when the file cannot be opened or decoded (logged

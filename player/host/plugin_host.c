@@ -429,36 +429,46 @@ int kz_host_open_root(const char *dir)
     return high;
 }
 
-/* Open path (an absolute path from resolve_media) beneath the content root, following no
- * symlink: resolve_media resolved the in-root symlinks already, so a symlink met now was put
- * there since (an editor racing the check) and is refused. A descriptor, or -1 with the
- * reason in err. */
+int kz_media_open_beneath(const char *root, int root_fd, const char *abs)
+{
+    char rootreal[PATH_MAX];
+    if (!root || !realpath(root, rootreal))
+        return -1;
+    size_t rl = strcmp(rootreal, "/") ? strlen(rootreal) : 0;
+    if (strncmp(abs, rootreal, rl) != 0 || abs[rl] != '/') {
+        errno = EXDEV;
+        return -1;
+    }
+    int dir = root_fd > 0 ? root_fd : kz_host_open_root(rootreal);
+    int fd = dir < 0 ? -1 : kz_open_beneath(dir, abs + rl + 1);
+    int e = errno;
+    if (dir >= 0 && dir != root_fd)
+        close(dir);
+    errno = e;
+    return fd;
+}
+
+const char *kz_media_open_why(int rc, int err)
+{
+    if (rc == KZ_NOT_REGULAR)
+        return KZ_NOT_REGULAR_WHY;
+    if (err == ELOOP)
+        return "refused: a symbolic link on the way now (the file or a folder was replaced "
+               "after the check); media are opened through real folders of the content "
+               "directory only";
+    if (err == EXDEV)
+        return "outside the content directory";
+    return strerror(err);
+}
+
+/* Open path (an absolute path from resolve_media: the in-root symlinks resolved already, so
+ * a symlink met now was put there since, by an editor racing the check) beneath the content
+ * root. A descriptor, or -1 with the reason in err. */
 static int media_open(kz_host *h, const char *path, char *err, size_t errlen)
 {
-    const char *root = h->env->content_root;
-    char rootreal[PATH_MAX];
-    if (!root || !realpath(root, rootreal)) {
-        snprintf(err, errlen, "the content directory %s does not exist", root ? root : "?");
-        return -1;
-    }
-    size_t rl = strcmp(rootreal, "/") ? strlen(rootreal) : 0;
-    if (strncmp(path, rootreal, rl) != 0 || path[rl] != '/') {
-        snprintf(err, errlen, "%s is outside the content directory %s", path, rootreal);
-        return -1;
-    }
-    int dir = h->env->content_fd > 0 ? h->env->content_fd : kz_host_open_root(rootreal);
-    int fd = dir < 0 ? -1 : kz_open_beneath(dir, path + rl + 1);
-    int e = errno;
-    if (dir >= 0 && dir != h->env->content_fd)
-        close(dir);
-    if (fd == KZ_NOT_REGULAR)
-        snprintf(err, errlen, "%s: %s", path, KZ_NOT_REGULAR_WHY);
-    else if (fd < 0 && (e == ELOOP || e == EXDEV))
-        snprintf(err, errlen, "%s: refused: a symbolic link on the way now (the file or a folder "
-                 "was replaced after the check); media are opened through real folders of %s "
-                 "only", path, rootreal);
-    else if (fd < 0)
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
+    int fd = kz_media_open_beneath(h->env->content_root, h->env->content_fd, path);
+    if (fd < 0)
+        snprintf(err, errlen, "%s: %s", path, kz_media_open_why(fd, errno));
     return fd < 0 ? -1 : fd;
 }
 

@@ -41,6 +41,14 @@ typedef struct kz_host_env {
 /* An O_PATH descriptor of the directory dir (close-on-exec, numbered 3 or above so that 0 can
  * mean unset in kz_host_env), or -1 (errno set). */
 int kz_host_open_root(const char *dir);
+/* Open abs, an absolute path inside the directory root that the caller resolved and checked
+ * (realpath: no symlink left in it), beneath root with no symlink followed (kz_open_beneath):
+ * whatever was swapped for a symlink since the check is refused with ELOOP. root_fd: a
+ * descriptor of root held by the caller, or 0 to open root now. A read-only descriptor (the
+ * caller closes), -1 with errno (EXDEV: abs is not inside root), or KZ_NOT_REGULAR. */
+int kz_media_open_beneath(const char *root, int root_fd, const char *abs);
+/* The message for a failed kz_media_open_beneath (rc and its errno). */
+const char *kz_media_open_why(int rc, int err);
 
 /* Create an instance for every item of the model (plugin create(), unknown-key check,
  * duration). Items that fail are marked unplayable (logged with file:line). deep: also

@@ -499,17 +499,9 @@ static int load_confined(const char *root, const char *abs, kz_cue_list *l, char
         snprintf(err, errlen, "%s is outside the content directory %s", real, rootreal);
         return -1;
     }
-    int dir = kz_host_open_root(rootreal);
-    int fd = dir < 0 ? -1 : kz_open_beneath(dir, real + rl + 1);
-    int e = errno;
-    if (dir >= 0)
-        close(dir);
+    int fd = kz_media_open_beneath(rootreal, 0, real);
     if (fd < 0) {
-        snprintf(err, errlen, "%s",
-                 fd == KZ_NOT_REGULAR       ? KZ_NOT_REGULAR_WHY
-                 : e == ELOOP || e == EXDEV ? "refused: a symbolic link on the way now (the "
-                                              "file or a folder was replaced after the check)"
-                                            : strerror(e));
+        snprintf(err, errlen, "%s", kz_media_open_why(fd, errno));
         return -1;
     }
     int rc = kz_cues_load_fd(abs, fd, l, err, errlen);
