@@ -98,9 +98,10 @@ note "phase 1: $DAYS days of February 2025 at ${SPEED}x: about $REAL s"
 pid=$!
 # Every 2 s: RSS and descriptors from /proc; the player's clock and its heap figures from
 # `kizuna ctl status` (heap in use, free in the arenas, mapped blocks: docs/performance.md).
-t=0; : >"$DIR/samples.tsv"
+t0=$(date +%s); : >"$DIR/samples.tsv"
 SCFG=$CFG
 while kill -0 $pid 2>/dev/null; do
+    t=$(($(date +%s) - t0))
     rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status 2>/dev/null || true)
     fds=$(ls /proc/$pid/fd 2>/dev/null | wc -l)
     st=$("$KZ" ctl --config "$SCFG" --timeout 1000 status 2>/dev/null | awk -v s0=$START '
@@ -113,7 +114,7 @@ while kill -0 $pid 2>/dev/null; do
     # fds: the ctl connection itself is one more while it is open; taken before it
     [ -n "$rss" ] && [ -n "$st" ] && printf '%s\t%s\t%s\t%s\n' $t "$rss" "$fds" "$st" \
         >>"$DIR/samples.tsv"
-    sleep 2; t=$((t + 2))
+    sleep 2
 done
 wait $pid || bad "the player exited with status $? (see $DIR/run.log)"
 # Judged over whole simulated days after the warm-up: the demo's clip airs from 09:00 to
