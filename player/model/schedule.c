@@ -516,7 +516,9 @@ static const day_tl *get_day(const kz_sched *s, int zi, int day)
 
 /* --- queries ------------------------------------------------------------------------------ */
 
-int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
+/* live: look at the items' playable flags first (O(items)); a walk skips that after its
+ * first slot. */
+static int zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot, int live)
 {
     const kz_sched *s = m ? m->sched : NULL;
     slot->item = NULL;
@@ -525,7 +527,8 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     if (!s || zi < 0 || zi >= s->n_zones)
         return 0;
     zone *z = &s->zones[zi];
-    check_live(s, z);
+    if (live)
+        check_live(s, z);
     if (z->standby.end > z->standby.start && now >= z->standby.start && now < z->standby.end) {
         *slot = z->standby;
         return 0;
@@ -573,19 +576,29 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     return 0;
 }
 
+int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
+{
+    return zone_at(m, zi, now, slot, 1);
+}
+
 int kz_schedule_zone_next(const kz_model *m, int zi, const kz_slot *cur, kz_slot *next)
 {
-    return kz_schedule_zone_at(m, zi, cur->end, next);
+    return zone_at(m, zi, cur->end, next, 1);
+}
+
+int kz_schedule_walk_next(const kz_model *m, int zi, const kz_slot *cur, kz_slot *next)
+{
+    return zone_at(m, zi, cur->end, next, 0);
 }
 
 int kz_schedule_at(const kz_model *m, kz_us now, kz_slot *slot)
 {
-    return kz_schedule_zone_at(m, 0, now, slot);
+    return zone_at(m, 0, now, slot, 1);
 }
 
 int kz_schedule_next(const kz_model *m, const kz_slot *cur, kz_slot *next)
 {
-    return kz_schedule_zone_at(m, 0, cur->end, next);
+    return zone_at(m, 0, cur->end, next, 1);
 }
 
 int kz_schedule_zone_count(const kz_model *m)
