@@ -50,25 +50,43 @@ done
 slots=$(awk -F, 'NR > 1 && $0 == "" { exit } NR > 1 { n++ } END { print n }' "$dir/plan.csv")
 mkdir -p build/bench
 awk -v items="$items" -v slots="$slots" -v runs="$RUNS" -v ref="$REF" '
-function med(kind, col,   n, i, j, t, v) {
+function sort(v, n,   i, j, t) {
+    for (i = 1; i <= n; i++)
+        for (j = i + 1; j <= n; j++)
+            if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+}
+function med(kind, col,   n, i, v) {
     n = 0
-    for (i = 1; i <= NR; i++) if (k[i] == kind) v[++n] = (col == 2 ? w[i] : c[i])
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+    for (i = 1; i <= NR; i++)
+        if (k[i] == kind) v[++n] = (col == 2 ? w[i] : c[i])
+    sort(v, n)
     return n ? v[int((n + 1) / 2)] : 0
 }
 { k[NR] = $1; w[NR] = $2; c[NR] = $3 }
 END {
     pw = med("plan", 2); pc = med("plan", 3); fw = med("floor", 2); fc = med("floor", 3)
-    printf "bench-plan: %d items, 28 days, %d slots, %d runs: kizuna plan median %.2f s wall, %.2f CPU-s\n", items, slots, runs, pw, pc
-    printf "bench-plan: start-up floor (kizuna --version) median %.2f s wall, %.2f CPU-s\n", fw, fc
-    printf "bench-plan: the plan above the floor: %.2f s wall, %.2f CPU-s (target: the whole command < 0.1 s)\n", pw - fw, pc - fc
-    if (ref != "") {
-        # per-run ratios: the i-th plan against the i-th reference run
-        np = nr = 0
-        for (i = 1; i <= NR; i++) { if (k[i] == "plan") { pwv[++np] = w[i]; pcv[np] = c[i] } if (k[i] == "ref") { rwv[++nr] = w[i]; rcv[nr] = c[i] } }
-        for (i = 1; i <= np; i++) { rw[i] = rwv[i] > 0 ? pwv[i] / rwv[i] : 0; rc[i] = rcv[i] > 0 ? pcv[i] / rcv[i] : 0 }
-        for (i = 1; i <= np; i++) for (j = i + 1; j <= np; j++) { if (rw[j] < rw[i]) { t = rw[i]; rw[i] = rw[j]; rw[j] = t } if (rc[j] < rc[i]) { t = rc[i]; rc[i] = rc[j]; rc[j] = t } }
-        printf "bench-plan: reference %s median %.2f s wall, %.2f CPU-s; plan / reference (median of per-run ratios): %.2fx wall, %.2fx CPU; outputs identical\n", ref, med("ref", 2), med("ref", 3), rw[int((np + 1) / 2)], rc[int((np + 1) / 2)]
+    printf "bench-plan: %d items, 28 days, %d slots, %d runs: ", items, slots, runs
+    printf "kizuna plan median %.2f s wall, %.2f CPU-s\n", pw, pc
+    printf "bench-plan: start-up floor (kizuna --version) median %.2f s wall, %.2f CPU-s\n",
+        fw, fc
+    printf "bench-plan: the plan above the floor: %.2f s wall, %.2f CPU-s ", pw - fw, pc - fc
+    printf "(target: the whole command < 0.1 s)\n"
+    if (ref == "") exit
+    # per-run ratios: the i-th plan run against the i-th reference run
+    np = nr = 0
+    for (i = 1; i <= NR; i++) {
+        if (k[i] == "plan") { np++; pwv[np] = w[i]; pcv[np] = c[i] }
+        if (k[i] == "ref") { nr++; rwv[nr] = w[i]; rcv[nr] = c[i] }
     }
+    for (i = 1; i <= np; i++) {
+        rw[i] = rwv[i] > 0 ? pwv[i] / rwv[i] : 0
+        rc[i] = rcv[i] > 0 ? pcv[i] / rcv[i] : 0
+    }
+    sort(rw, np); sort(rc, np)
+    printf "bench-plan: reference %s median %.2f s wall, %.2f CPU-s; ", ref, med("ref", 2),
+        med("ref", 3)
+    printf "plan / reference (median of per-run ratios): %.2fx wall, %.2fx CPU; same output\n",
+        rw[int((np + 1) / 2)], rc[int((np + 1) / 2)]
 }' "$dir/times" | tee build/bench/plan.txt
-echo "bench-plan: command: $KZ plan --config DIR/player.ini --from 2025-02-01 --to 2025-02-28 --format csv --out DIR/plan.csv (DIR from tools/gen-plan-set.sh)"
+echo "bench-plan: command: $KZ plan --config DIR/player.ini --from 2025-02-01" \
+    "--to 2025-02-28 --format csv --out DIR/plan.csv (DIR: tools/gen-plan-set.sh)"
