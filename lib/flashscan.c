@@ -455,7 +455,7 @@ int kz_flash_push(kz_flash *f, const uint8_t *rgb, int stride, double t)
         f->cap = cap;
     }
     const kz_flash_profile *pr = f->prof;
-    int first = f->n_frames == 0;
+    int first = f->last_t < -1e29; /* not n_frames: kz_flash_forget empties the frames */
     float ft = (float)t;
     /* Cells count as concurrent when they changed within the profile's window; a small
      * slack absorbs rounding of frame times. */
