@@ -1124,11 +1124,12 @@ static const kz_key video_keys[] = {
     {"threads", "integer 1-16", "2", "4", "decoder frame threads"},
     {"untimed", "yes|no", "no", "no",
      "show every frame once, as fast as it is drawn (kizuna bench)"},
-    {"stream", "URL", "", "https://camera.example.jp/lobby/index.m3u8",
+    /* No examples for the live keys: they replace file (docs/plugins.md has an item). */
+    {"stream", "URL", "", NULL,
      "instead of file: a live stream (rtsp://, rtmp://, http(s)://, HLS .m3u8)"},
-    {"fallback", "file", "the standby slate", "images/unveiling-standby.png",
+    {"fallback", "file", "the standby slate", NULL,
      "stream: the picture shown while the stream is down or cut for flashing"},
-    {"ca_file", "file", "the system's CAs", "certs/lobby-camera-ca.pem",
+    {"ca_file", "file", "the system's CAs", NULL,
      "stream: the CAs an https stream's certificate is checked against"},
     {NULL, NULL, NULL, NULL, NULL},
 };
