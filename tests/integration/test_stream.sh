@@ -12,7 +12,7 @@ set -eu
 . tests/integration/lib.sh
 command -v ffmpeg >/dev/null || { echo "ffmpeg is needed"; exit 1; }
 tmp=$(mktemp -d); pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] && cp -r "$tmp" "$KEEP"; rm -rf "$tmp"; }
 trap cleanup EXIT
 pl=$tmp/pl
 mkdir -p "$tmp/www/live" "$tmp/www/flash" "$pl"
