@@ -834,7 +834,7 @@ static void live_release(video *v)
         attempts = v->live.attempts;
         api(v)->log(v->host, KZ_LOG_INFO, "%s: aired: live %.1f s, fallback %.1f s, %ld "
                     "connection attempt%s", v->name, v->live_us / 1e6, v->fb_us / 1e6,
-                    attempts + (v->live_state == VS_LIVE), attempts == 0 ? "" : "s");
+                    attempts, attempts == 1 ? "" : "s");
     }
     v->live_on = 0;
     if (v->fb_tex)
