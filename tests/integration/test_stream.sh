@@ -4,13 +4,14 @@
 # A headless player plays `stream =` with a fallback picture: live frames arrive (the
 # screenshot is neither the fallback nor black, and moves), the server stops -> the fallback
 # within the bound, the log says so once however many retries; the server returns -> live
-# again. A blackholed address (a socket that accepts and never answers) keeps the frame loop
-# running on the standby slate. A flashing stream is cut by the live flash analysis.
+# again. https is verified: a self-signed server is refused, and plays with ca_file. A
+# blackholed address (a socket that accepts and never answers) keeps the frame loop running on
+# the standby slate. A flashing stream is cut by the live flash analysis.
 # `kizuna render` draws the fallback; `kizuna check` errors on a disallowed scheme with
 # file:line and only warns about an unreachable stream.
 set -eu
 . tests/integration/lib.sh
-command -v ffmpeg >/dev/null || { echo "ffmpeg is needed"; exit 1; }
+command -v ffmpeg >/dev/null && command -v openssl >/dev/null || { echo "ffmpeg and openssl are needed"; exit 1; }
 tmp=$(mktemp -d); pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] && cp -r "$tmp" "$KEEP"; rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -150,6 +151,34 @@ grep -q 'flash safety: .* at 20[0-9-]*T[0-9:.]*[+-][0-9]*: cut to the fallback p
 wait_for 3 is_fallback || { echo "the cut does not show the fallback"; exit 1; }
 sleep 2; is_fallback || { echo "the cut did not hold"; exit 1; }
 stop
+
+echo "--- https: the certificate is verified (a self-signed server is refused; ca_file trusts it)"
+rm -f "$pl/flash.ini"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/key.pem" -out "$pl/ca.pem" 2>/dev/null
+python3 -u -c '
+import http.server, os, ssl, sys
+os.chdir(sys.argv[1])
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain(sys.argv[2], sys.argv[3])
+s.socket = c.wrap_socket(s.socket, server_side=True)
+print("port", s.server_address[1], flush=True); s.serve_forever()' "$tmp/www" "$pl/ca.pem" "$tmp/key.pem" >"$tmp/https.out" 2>&1 &
+pids="$pids $!"
+i=0; while ! grep -q '^port ' "$tmp/https.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+sport=$(sed -n 's/^port //p' "$tmp/https.out")
+printf '[untrusted]\nplugin = video\nstream = https://127.0.0.1:%s/live/live.m3u8\nduration = 10m\n' "$sport" >"$pl/tls.ini"
+run untrusted
+wait_for 10 grep -q 'untrusted.*cannot connect' "$log" || { cat "$log"; echo "a self-signed https stream was not refused"; exit 1; }
+sleep 2; grep -q ': live, ' "$log" && { cat "$log"; echo "an unverified https stream played"; exit 1; }
+is_slate
+stop
+printf '[trusted]\nplugin = video\nstream = https://127.0.0.1:%s/live/live.m3u8\nca_file = ca.pem\nduration = 10m\n' "$sport" >"$pl/tls.ini"
+run trusted
+wait_for 15 grep -q 'trusted.*: live, 320x180' "$log" || { cat "$log"; echo "https with ca_file did not play"; exit 1; }
+wait_for 5 is_live
+stop
+rm -f "$pl/tls.ini"
+echo "https: refused without the CA, live with ca_file"
 
 echo "--- render --at draws the fallback; check"
 rm -f "$pl/flash.ini"
