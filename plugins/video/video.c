@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
@@ -67,6 +68,7 @@ typedef struct video {
     SDL_Surface *fb_surf; /* owned: the decoded fallback until it becomes a texture */
     SDL_Texture *fb_tex;  /* owned */
     int fb_w, fb_h, fb_failed;
+    int ca_fd;          /* owned, prepare .. release: ca_file opened through the host, -1 */
     SDL_Texture *slate_text; /* owned: the standby slate's words */
     int slate_w, slate_h, slate_for_h, slate_cut;
     kz_us live_us, fb_us; /* time shown live / as fallback this airing (host's t) */
@@ -153,6 +155,7 @@ static int v_create(kz_host *host, kz_instance **out)
     v->host = host;
     v->bg = (kz_color){0, 0, 0, 255};
     v->threads = 2;
+    v->ca_fd = -1;
     const kz_host_api *a = kz_api(host);
     double start = 0;
     long threads = 2;
@@ -224,6 +227,24 @@ static void v_destroy(kz_instance **inst)
 
 /* --- duration / check ------------------------------------------------------------------- */
 
+/* The clip opened through the host (ABI minor 5: beneath the content root, no symlink
+ * followed), for vd_open and the probe: 0 with *fd (-1 from an older host: the decoder opens
+ * the path itself), -1 when the host refused it (logged with file:line). */
+static int open_clip(video *v, int *fd)
+{
+    *fd = -1;
+    if (!KZ_API_HAS(api(v), open_media) || !api(v)->open_media)
+        return 0;
+    *fd = api(v)->open_media(v->host, v->path);
+    return *fd < 0 ? -1 : 0;
+}
+
+static void close_clip(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
 static kz_us v_duration(kz_instance *inst)
 {
     video *v = inst;
@@ -231,7 +252,12 @@ static kz_us v_duration(kz_instance *inst)
     char err[256];
     if (v->url[0])
         return KZ_DURATION_UNKNOWN; /* live: the slot's length is the item's duration = */
-    if (vd_probe_duration(v->path, &d, err, sizeof err) < 0) {
+    int fd;
+    if (open_clip(v, &fd) < 0)
+        return KZ_DURATION_UNKNOWN;
+    int r = vd_probe_duration(v->path, fd, &d, err, sizeof err);
+    close_clip(fd);
+    if (r < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err); /* the host caches: once */
         return KZ_DURATION_UNKNOWN;
     }
@@ -280,7 +306,12 @@ static int v_check(kz_instance *inst)
                         "its fallback until the stream answers", v->name, err);
         return 0;
     }
-    if (vd_open(&d, v->path, 1, 0, "none", pixel_limit(v), err, sizeof err) < 0) {
+    int fd;
+    if (open_clip(v, &fd) < 0)
+        return 1;
+    int r = vd_open(&d, v->path, fd, 1, 0, "none", pixel_limit(v), err, sizeof err);
+    close_clip(fd);
+    if (r < 0) {
         api(v)->param_error(v->host, "file", "%s: %s", v->name, err);
         return 1;
     }
@@ -366,8 +397,13 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     if (v->url[0])
         return live_prepare(v, renderer);
     const char *hw = KZ_API_HAS(api(v), hwdec) && api(v)->hwdec ? api(v)->hwdec(v->host) : "none";
-    if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, pixel_limit(v), err, sizeof err) <
-        0) {
+    int fd;
+    if (open_clip(v, &fd) < 0)
+        return KZ_ERR;
+    int r = vd_open(&v->dec, v->path, fd, v->threads, v->loop, hw, pixel_limit(v), err,
+                    sizeof err);
+    close_clip(fd);
+    if (r < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
@@ -812,10 +848,26 @@ static int live_prepare(video *v, SDL_Renderer *renderer)
     if (renderer && SDL_RenderGetWindow(renderer)) {
         vs_opts o = {.connect_us = LIVE_CONNECT_US, .stall_us = LIVE_STALL_US,
                      .threads = v->threads, .max_pixels = pixel_limit(v), .flash = v->flash};
-        snprintf(o.ca_file, sizeof o.ca_file, "%s", v->ca_file);
+        /* GnuTLS reads the CA file by path at every connect: hand it the descriptor the host
+         * opened beneath the content root (no symlink followed), kept for the airing. */
+        v->ca_fd = -1;
+        if (v->ca_file[0] && KZ_API_HAS(api(v), open_media) && api(v)->open_media) {
+            v->ca_fd = api(v)->open_media(v->host, v->ca_file);
+            if (v->ca_fd < 0) {
+                av_frame_free(&v->cur);
+                av_frame_free(&v->crop);
+                return KZ_ERR; /* logged by the host */
+            }
+            snprintf(o.ca_file, sizeof o.ca_file, "/proc/self/fd/%d", v->ca_fd);
+        } else {
+            snprintf(o.ca_file, sizeof o.ca_file, "%s", v->ca_file);
+        }
         if (vs_start(&v->live, v->url, v->scheme, &o) < 0) {
             api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot start the stream thread", v->name);
             vs_close(&v->live);
+            if (v->ca_fd >= 0)
+                close(v->ca_fd);
+            v->ca_fd = -1;
             av_frame_free(&v->cur);
             av_frame_free(&v->crop);
             return KZ_ERR;
@@ -837,6 +889,9 @@ static void live_release(video *v)
                     attempts, attempts == 1 ? "" : "s");
     }
     v->live_on = 0;
+    if (v->ca_fd >= 0)
+        close(v->ca_fd);
+    v->ca_fd = -1;
     if (v->fb_tex)
         SDL_DestroyTexture(v->fb_tex);
     v->fb_tex = NULL;
