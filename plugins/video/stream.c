@@ -17,6 +17,7 @@
 #define FLASH_GRID_W 160     /* the flash gate's grid width (player/checks/flash.h) */
 #define FLASH_TR_RING 64     /* transitions remembered per rule: more than any limit */
 #define PACE_RESYNC_US 2000000 /* a frame this far off the pacing clock restarts it */
+#define FLASH_EXT_RING 512   /* frames kept for the extended-failure window (5 s at 100 fps) */
 
 static int64_t mono_us(void)
 {
@@ -208,6 +209,9 @@ typedef struct live_flash {
     double last_t;
     double lum[FLASH_TR_RING], red[FLASH_TR_RING]; /* times of recent transitions */
     int nl, nr, hl, hr;      /* count and next slot of each ring */
+    /* Extended failure: near-limit time of recent frames, luminance and red budgets. */
+    struct { double t; float lum, red; } ext[FLASH_EXT_RING];
+    int next, hext;
 } live_flash;
 
 static void flash_free(live_flash *lf)
@@ -237,7 +241,7 @@ static int window_count(double *ring, int *n, int *head, int tr, double t)
 }
 
 /* Analyse one frame at t seconds (stream time). 1 when a failure begins here (why says
- * which), 0 when it passes, -1 when the frame cannot be analysed (then it is not shown: an
+ * which: the one-second limits or the extended-failure budget), 0 when it passes, -1 when the frame cannot be analysed (then it is not shown: an
  * unanalysed live frame never airs). */
 static int flash_frame(live_flash *lf, const AVFrame *fr, double t, char *why, size_t n)
 {
@@ -272,6 +276,25 @@ static int flash_frame(live_flash *lf, const AVFrame *fr, double t, char *why, s
     int cl = window_count(lf->lum, &lf->nl, &lf->hl, k->lum_tr != 0, t);
     int cr = window_count(lf->red, &lf->nr, &lf->hr, k->red_tr != 0, t);
     kz_flash_forget(lf->an); /* bounded memory: the rings above are the window */
+    /* Extended failure, as the gate's two budgets: near-limit flashing (warn_from..fail_over
+     * transitions in the last second, the luminance band for red too) for more than
+     * ext_seconds within any ext_window. Each frame counts for the time since the one before. */
+    const kz_flash_profile *pr = lf->prof;
+    double dt = lf->next ? t - lf->last_t : 0;
+    if (dt > 0.5)
+        dt = 0.5; /* a gap in the stream is not flashing time */
+    lf->ext[lf->hext].t = t;
+    lf->ext[lf->hext].lum = (float)(cl >= pr->warn_from && cl <= pr->fail_over ? dt : 0);
+    lf->ext[lf->hext].red = (float)(cr >= pr->warn_from && cr <= pr->fail_over ? dt : 0);
+    lf->hext = (lf->hext + 1) % FLASH_EXT_RING;
+    if (lf->next < FLASH_EXT_RING)
+        lf->next++;
+    double nl = 0, nr = 0;
+    for (int i = 0; i < lf->next; i++)
+        if (lf->ext[i].t > t - pr->ext_window + 1e-6) {
+            nl += lf->ext[i].lum;
+            nr += lf->ext[i].red;
+        }
     lf->last_t = t;
     if (cl > lf->prof->fail_over) {
         snprintf(why, n, "general flash: %d luminance transitions within one second (limit %d, "
@@ -281,6 +304,11 @@ static int flash_frame(live_flash *lf, const AVFrame *fr, double t, char *why, s
     if (cr > lf->prof->red_fail_over) {
         snprintf(why, n, "red flash: %d red transitions within one second (limit %d, profile "
                  "%s)", cr, lf->prof->red_fail_over, lf->prof->name);
+        return 1;
+    }
+    if (nl >= pr->ext_seconds || nr >= pr->ext_seconds) {
+        snprintf(why, n, "extended flashing: %.1f s near the limit within %.0f s (limit %.1f s, "
+                 "profile %s)", nl > nr ? nl : nr, pr->ext_window, pr->ext_seconds, pr->name);
         return 1;
     }
     return 0;

@@ -16,7 +16,7 @@ tmp=$(mktemp -d); pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] && cp -r "$tmp" "$KEEP"; rm -rf "$tmp"; }
 trap cleanup EXIT
 pl=$tmp/pl
-mkdir -p "$tmp/www/live" "$tmp/www/flash" "$pl"
+mkdir -p "$tmp/www/live" "$tmp/www/flash" "$tmp/www/near" "$pl"
 
 # pixel (x, y) of a PNG as rrggbb
 pixel() { ffmpeg -v error -i "$1" -vf "crop=1:1:$2:$3" -f rawvideo -pix_fmt rgb24 - | od -An -tx1 | tr -d ' \n'; }
@@ -40,6 +40,9 @@ hls "$tmp/www/live" "testsrc2=size=320x180:rate=25"
 # full-screen black/white, flipping 10 times a second: 10 transitions in every second (the
 # default profile fails above 6)
 hls "$tmp/www/flash" "color=c=black:s=320x180:r=25,geq=lum='if(mod(floor(T*10),2),235,16)':cb=128:cr=128"
+# 5 flips a second: within the one-second limit, but near it (4..6) without a pause: the
+# extended-failure budget (4 s within 5 s, default profile) cuts it
+hls "$tmp/www/near" "color=c=black:s=320x180:r=25,geq=lum='if(mod(floor(T*5),2),235,16)':cb=128:cr=128"
 serve 0
 i=0; while [ ! -s "$tmp/www/live/live.m3u8" ] || [ ! -s "$tmp/www/flash/live.m3u8" ]; do
     sleep 0.2; i=$((i + 1)); [ $i -lt 100 ] || { echo "ffmpeg wrote no playlist"; exit 1; }
@@ -150,6 +153,13 @@ grep 'flash safety' "$log"
 grep -q 'flash safety: .* at 20[0-9-]*T[0-9:.]*[+-][0-9]*: cut to the fallback picture' "$log"
 wait_for 3 is_fallback || { echo "the cut does not show the fallback"; exit 1; }
 sleep 2; is_fallback || { echo "the cut did not hold"; exit 1; }
+stop
+sed -i "s|/flash/live.m3u8|/near/live.m3u8|" "$pl/flash.ini"
+run near
+wait_for 30 grep -q "flash safety: extended flashing" "$log" || { cat "$log"; echo "no cut for extended flashing"; exit 1; }
+grep -q "flash safety: general flash" "$log" && { echo "5 flips a second counted as a general flash"; exit 1; }
+grep 'flash safety' "$log"
+wait_for 3 is_fallback
 stop
 
 echo "--- https: the certificate is verified (a self-signed server is refused; ca_file trusts it)"
