@@ -241,7 +241,8 @@ static int window_count(double *ring, int *n, int *head, int tr, double t)
 }
 
 /* Analyse one frame at t seconds (stream time). 1 when a failure begins here (why says
- * which: the one-second limits or the extended-failure budget), 0 when it passes, -1 when the frame cannot be analysed (then it is not shown: an
+ * which: the one-second limits or the extended-failure budget), 0 when it passes, -1 when
+ * the frame cannot be analysed (then it is not shown: an
  * unanalysed live frame never airs). */
 static int flash_frame(live_flash *lf, const AVFrame *fr, double t, char *why, size_t n)
 {
