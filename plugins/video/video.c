@@ -384,6 +384,14 @@ static void choose_upload(video *v, SDL_Renderer *renderer)
         v->upload_mode = UP_IYUV; /* a GPU converts YUV for free */
 }
 
+/* Say what a stream item airs for proof of play and ctl status (ABI minor 6): "live", or the
+ * fallback and why. The record keeps the changes of one airing (e.g. fallback>live). */
+static void live_shown(video *v, const char *what)
+{
+    if (KZ_API_HAS(api(v), shown) && api(v)->shown)
+        api(v)->shown(v->host, what);
+}
+
 static int live_prepare(video *v, SDL_Renderer *renderer);
 
 static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
@@ -840,6 +848,7 @@ static int live_prepare(video *v, SDL_Renderer *renderer)
         v->fb_failed = !v->fb_surf;
     }
     v->live_state = VS_CONNECTING;
+    live_shown(v, "fallback"); /* until the first picture: the slate or the fallback */
     v->showing_live = 0;
     v->uploaded = 0;
     v->live_us = v->fb_us = 0;
@@ -924,6 +933,7 @@ static void live_log(video *v, const vs_event *e)
                         "(%ld retr%s)", v->name, e->down_us / 1e6, e->retries + 1,
                         e->retries == 0 ? "y" : "ies");
         v->live_state = VS_LIVE;
+        live_shown(v, "live");
         break;
     case VS_EV_DOWN:
         api(v)->log(v->host, KZ_LOG_WARN, "%s: %s (%s): showing the %s; reconnecting with "
@@ -931,6 +941,7 @@ static void live_log(video *v, const vs_event *e)
                     v->live_state == VS_CONNECTING ? "cannot connect" : "stream down", e->why,
                     v->fallback[0] && !v->fb_failed ? "fallback picture" : "standby slate");
         v->live_state = VS_DOWN;
+        live_shown(v, "fallback");
         break;
     case VS_EV_CUT:
         wall_text(e->wall_us, at, sizeof at);
@@ -938,6 +949,7 @@ static void live_log(video *v, const vs_event *e)
                     "rest of this airing", v->name, e->why, at,
                     v->fallback[0] && !v->fb_failed ? "fallback picture" : "standby slate");
         v->live_state = VS_CUT;
+        live_shown(v, "fallback: flash cut");
         break;
     }
 }

@@ -88,6 +88,7 @@ cp "$tmp/now.png" "$tmp/live1.png"; echo "live: luma $(luma "$tmp/live1.png")"
 sleep 1; shot live2
 cmp -s "$tmp/live1.png" "$tmp/live2.png" && { echo "the live picture does not move"; exit 1; }
 echo "live: the picture moves"
+ctl status | grep -q 'showing live' || { ctl status; echo "status does not say live"; exit 1; }
 
 echo "--- the server stops: the fallback within the bound"
 kill "$http"; wait "$http" 2>/dev/null || true
@@ -95,6 +96,7 @@ t0=$(date +%s)
 # bound: no picture for 5 s (LIVE_STALL_US), plus what HLS had buffered (4 segments of 1 s)
 wait_for 12 is_fallback || { cat "$log"; echo "no fallback within 12 s"; exit 1; }
 echo "fallback after $(($(date +%s) - t0)) s"
+ctl status | grep -q 'showing fallback' || { ctl status; echo "status does not say fallback"; exit 1; }
 sleep 4 # a few reconnect attempts fail meanwhile (1 s, 2 s, ...)
 [ "$(grep -c 'stream down\|cannot connect' "$log")" = 1 ] || { cat "$log"; echo "the drop is not logged exactly once"; exit 1; }
 
@@ -107,6 +109,10 @@ ctl status | grep -q '^slot failures 0$' || { ctl status; echo "a slot failed"; 
 stop
 grep -q 'aired: live [0-9.]* s, fallback [0-9.]* s' "$log" || { cat "$log"; echo "no airing summary"; exit 1; }
 grep 'aired:' "$log"
+# proof of play: the airing's record says what it showed first and last (fallback while
+# connecting, then live)
+grep -rh 'lobby' "$tmp/logs" --include='*.log' --include='*.tsv' --include='*.csv' 2>/dev/null |
+    grep -q 'fallback>live' || { ls -R "$tmp/logs"; grep -rh lobby "$tmp/logs"; echo "proof of play does not record fallback>live"; exit 1; }
 
 echo "--- a blackholed address: the frame loop keeps running on the standby slate"
 python3 -c '
