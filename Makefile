@@ -22,8 +22,10 @@ CC      ?= cc
 # libmicrohttpd, jansson, libsodium: the operator console's HTTP server, its JSON, its password
 # hashes and tokens (player/console/, docs/console-api.md); libsodium also verifies the Ed25519
 # signatures on fleet commands (player/ops/fleetsig.c, docs/fleet.md)
+# libcurl, libxml2: the background fetcher and the RSS/Atom reader for fetched content
+# (player/fetch/, lib/feedparse.c, docs/architecture.md "Fetched content")
 PKGS    := sdl2 SDL2_ttf libavformat libavcodec libswscale libavutil inih libsystemd libmosquitto \
-           libmicrohttpd jansson libsodium
+           libmicrohttpd jansson libsodium libcurl libxml-2.0
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define KZ_ABI_MAJOR 1
-#define KZ_ABI_MINOR 5
+#define KZ_ABI_MINOR 6
 #define KZ_ABI_VERSION ((uint32_t)((KZ_ABI_MAJOR << 16) | KZ_ABI_MINOR))
 #define KZ_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 
@@ -46,6 +46,7 @@ enum {
     KZ_FINISHED = 1, /* render(): the item has nothing more to show (ended early) */
     KZ_ERR = -1,     /* generic failure; the plugin has already logged why */
     KZ_ERR_NOMEM = -2,
+    KZ_NOT_CACHED = 2, /* fetched(): nothing usable is cached for the URL (yet) */
 };
 
 typedef struct kz_host kz_host;     /* opaque: the host's handle for one plugin instance */
@@ -71,6 +72,16 @@ typedef struct kz_text_style {
     double line_spacing; /* multiple of the font height; 0: host default (1.25) */
     int max_px;      /* ceiling for auto-fit (0: box_h, or the host default) */
 } kz_text_style;
+
+/* A cached copy of fetched content (kz_host_api.fetched, minor 6). */
+enum kz_fetched_kind { KZ_FETCHED_FEED = 0, KZ_FETCHED_JSON = 1, KZ_FETCHED_CSV = 2 };
+#define KZ_FETCHED_VERSION_LEN 33
+typedef struct kz_fetched {
+    char *data;       /* owned by the caller (free()), NUL-terminated; NULL when unchanged */
+    size_t len;
+    kz_us fetched_at; /* us since the epoch: when the server last gave or confirmed it */
+    char version[KZ_FETCHED_VERSION_LEN]; /* hex hash of data: which copy this is */
+} kz_fetched;
 
 /* Functions the host offers. Reached through kz_host_api(); appended only. */
 typedef struct kz_host_api {
@@ -168,6 +179,23 @@ typedef struct kz_host_api {
      * (image_load() and image_probe() do), at the moment of use, never by path. Safe to call
      * from a plugin's worker thread. Test KZ_API_HAS(api, open_media). */
     int (*open_media)(kz_host *host, const char *path);
+
+    /* Appended in minor 6. Fetched content, from the player's cache only: never a request on
+     * the caller's thread. key names the item's URL key ("feed", "data"); the URL must be
+     * http:// or https:// (else logged with file:line, KZ_ERR). The host registers the URL
+     * with the player's background fetcher (kind: enum kz_fetched_kind, so a document that
+     * does not parse never replaces the cached one; poll_s: seconds between requests, at
+     * least 30) when the player runs; render, plan and check never fetch. Returns KZ_OK with
+     * the cached copy in *out — data NULL when its version equals have (the caller's copy is
+     * current: a cheap look at the cache's header) — or KZ_NOT_CACHED. The frame stays a
+     * function of (time, cache): compare item_start() + t with out->fetched_at for age.
+     * Test KZ_API_HAS(api, fetched). */
+    int (*fetched)(kz_host *host, const char *key, int kind, long poll_s, const char *have,
+                   kz_fetched *out);
+    /* Appended in minor 6. Say what the item shows now, for proof of play and `kizuna ctl
+     * status`: a cached copy's version, "fallback", or "skipped: why" (at most 47 bytes kept).
+     * Cheap; call when it changes. Test KZ_API_HAS(api, shown). */
+    void (*shown)(kz_host *host, const char *what);
 } kz_host_api;
 
 /* True when the host's table is long enough to hold field (appended services). */

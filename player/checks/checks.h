@@ -14,4 +14,8 @@ int kz_check_paths(kz_player *p);
 /* Refuses items whose clip fails the flash analysis unless they carry flash_override =
  * <reason> (cached by path, size and mtime). */
 int kz_flash_gate(kz_player *p, kz_model *m);
+/* Fetched content (check_fetch.c): each URL an item fetches is asked once, KZ_CHECK_FETCH_S
+ * seconds at most; unreachable, refused or malformed is a warning. Returns the count. */
+#define KZ_CHECK_FETCH_S 5
+int kz_check_fetch(kz_player *p);
 #endif

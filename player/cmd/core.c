@@ -13,7 +13,7 @@
 #include "screen/player.h"
 
 enum { OPT_CONFIG = 1000, OPT_CLOCK, OPT_SPEED, OPT_EXIT_AFTER, OPT_SIZE, OPT_WINDOWED, OPT_AT,
-       OPT_OUT, OPT_FORMAT, OPT_AIRED, OPT_VERBOSE, OPT_QUIET, OPT_DISPLAY, OPT_WARM };
+       OPT_OUT, OPT_FORMAT, OPT_AIRED, OPT_VERBOSE, OPT_QUIET, OPT_DISPLAY, OPT_WARM, OPT_NO_FETCH };
 
 static const struct option long_opts[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
@@ -28,6 +28,7 @@ static const struct option long_opts[] = {
     {"aired", required_argument, NULL, OPT_AIRED},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"no-fetch", no_argument, NULL, OPT_NO_FETCH},
     {"display", required_argument, NULL, OPT_DISPLAY},
     {"warm", required_argument, NULL, OPT_WARM},
     {0, 0, 0, 0},
@@ -37,6 +38,7 @@ typedef struct args {
     kz_player_opts o;
     const char *at, *out, *format, *aired, *clock, *warm;
     int usage_error;
+    int no_fetch; /* check --no-fetch: the fetched URLs are not asked (an offline laptop) */
 } args;
 
 /* Times given on the command line without an offset are in the player's zone, which is only
@@ -96,6 +98,7 @@ static int parse_args(int argc, char **argv, args *a, const char *allowed)
         }
         case OPT_VERBOSE: kz_log_set_level(KZ_LOG_DEBUG); break;
         case OPT_QUIET: kz_log_set_level(KZ_LOG_ERROR); break;
+        case OPT_NO_FETCH: a->no_fetch = 1; break;
         }
     }
     if (optind < argc) {
@@ -206,7 +209,7 @@ int kz_cmd_render(int argc, char **argv)
 int kz_cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, &a, "config format at verbose quiet");
+    int rc = parse_args(argc, argv, &a, "config format at verbose quiet no-fetch");
     if (rc)
         return rc;
     int json = 0;
@@ -234,6 +237,8 @@ int kz_cmd_check(int argc, char **argv)
     kz_check_media(&p);
     kz_text_check_model(p.fonts, &p.model); /* characters no font has, in any item's text */
     kz_check_legibility(&p);
+    if (!a.no_fetch)
+        kz_check_fetch(&p); /* warnings: the screen keeps its cached copy or its fallback */
     size_t playable = 0;
     for (size_t i = 0; i < p.model.n_items; i++)
         playable += p.model.items[i].playable;

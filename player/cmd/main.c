@@ -56,7 +56,7 @@ int main(int argc, char **argv)
          "[--windowed] [--display N] [--aired F]"},
         {"render", kz_cmd_render,
          "render [--config F] --at TIME --out F.png [--size WxH] [--warm TIME,...]"},
-        {"check", kz_cmd_check, "check  [--config F] [--at DATE] [--format text|json]"},
+        {"check", kz_cmd_check, "check  [--config F] [--at DATE] [--format text|json] [--no-fetch]"},
         {"play", kz_cmd_play, "play   FILE... [--size WxH] [--loop] [--stats]"},
         {"bench", kz_cmd_bench, "bench  --untimed FILE [--size WxH]"},
         {"plan", kz_cmd_plan, "plan   --from DATE --to DATE [--format text|csv|json|html]"},

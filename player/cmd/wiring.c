@@ -11,4 +11,5 @@ void kz_cmd_wire(kz_player_opts *o, int on_air)
 {
     o->gate = kz_flash_gate;
     o->ops = on_air ? &kz_ops_driver : NULL;
+    o->fetch = on_air; /* only a screen on air fetches; render, plan and check read the cache */
 }

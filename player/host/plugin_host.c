@@ -17,6 +17,8 @@
 #include "base/log.h"
 #include "base/png.h"
 #include "base/suggest.h"
+#include "fetch/cache.h"
+#include "fetch/fetcher.h"
 #include "host/text.h"
 #include "regfile.h" /* lib/regfile.h */
 
@@ -548,6 +550,42 @@ static int h_text_fit(kz_host *h, const char *utf8, const kz_text_style *style)
     return h->env->fonts ? kz_text_fit_px(h->env->fonts, utf8, style) : -1;
 }
 
+static int h_fetched(kz_host *h, const char *key, int kind, long poll_s, const char *have,
+                     kz_fetched *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *url = h_param(h, key);
+    char why[200];
+    if (!url || kz_url_check(url, why, sizeof why)) {
+        h_param_error(h, key, "%s", url ? why : "missing: an http:// or https:// URL");
+        return KZ_ERR;
+    }
+    if (kind < KZ_FETCHED_FEED || kind > KZ_FETCHED_CSV)
+        return KZ_ERR;
+    if (h->env->fetcher) /* the same URL from many items is fetched once */
+        kz_fetcher_watch(h->env->fetcher, url, kind, poll_s);
+    kz_cache_entry e;
+    if (kz_cache_read(h->env->cache_dir, url, &e, 0))
+        return KZ_NOT_CACHED;
+    if (have && !strcmp(have, e.version)) {
+        out->fetched_at = e.fetched_at;
+        snprintf(out->version, sizeof out->version, "%s", e.version);
+        return KZ_OK; /* the caller's copy is current: no body read */
+    }
+    if (kz_cache_read(h->env->cache_dir, url, &e, 1))
+        return KZ_NOT_CACHED;
+    out->data = e.body; /* handed over */
+    out->len = e.len;
+    out->fetched_at = e.fetched_at;
+    snprintf(out->version, sizeof out->version, "%s", e.version);
+    return KZ_OK;
+}
+
+static void h_shown(kz_host *h, const char *what)
+{
+    snprintf(h->item->shown, sizeof h->item->shown, "%s", what ? what : "");
+}
+
 static const kz_host_api host_api = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_host_api),
@@ -571,6 +609,8 @@ static const kz_host_api host_api = {
     .max_pixels = h_max_pixels,
     .image_probe = h_image_probe,
     .open_media = h_open_media,
+    .fetched = h_fetched,
+    .shown = h_shown,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

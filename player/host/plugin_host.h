@@ -36,6 +36,9 @@ typedef struct kz_host_env {
      * so that media are opened beneath it (kz_open_beneath, lib/regfile.h). 0 when unset
      * (tests): each open then opens content_root for itself. */
     int content_fd;
+    const char *cache_dir;    /* [paths] cache: fetched content, read by fetched() */
+    struct kz_fetcher *fetcher; /* the player's fetcher (fetch/fetcher.h): URLs are registered
+                                 * with it; only `play` starts its thread. NULL: none */
 } kz_host_env;
 
 /* An O_PATH descriptor of the directory dir (close-on-exec, numbered 3 or above so that 0 can

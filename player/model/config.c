@@ -28,6 +28,7 @@ void kz_config_defaults(kz_config *c, const char *base_dir)
     snprintf(c->content, sizeof c->content, "%s/../build/content", b);
     snprintf(c->fonts, sizeof c->fonts, "%s/../fonts/fonts.ini", b);
     snprintf(c->logs, sizeof c->logs, "%s/../build/logs", b);
+    snprintf(c->cache, sizeof c->cache, "%s/../build/cache", b);
     snprintf(c->timezone, sizeof c->timezone, "Asia/Tokyo");
     c->max_pixels = KZ_MAX_PIXELS_DEFAULT;
     snprintf(c->hwdec, sizeof c->hwdec, "none");
@@ -173,8 +174,11 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
             set_path(x, c->fonts, sizeof c->fonts, val);
         else if (!strcmp(key, "logs"))
             set_path(x, c->logs, sizeof c->logs, val);
+        else if (!strcmp(key, "cache"))
+            set_path(x, c->cache, sizeof c->cache, val);
         else
-            bad(x, line, sec, key, "unknown key (plugins, playlists, content, fonts, logs)", val);
+            bad(x, line, sec, key, "unknown key (plugins, playlists, content, fonts, logs, "
+                "cache)", val);
     } else if (!strcmp(sec, "player")) {
         if (!strcmp(key, "timezone")) {
             if (strlen(val) >= sizeof c->timezone || !*val)
@@ -249,7 +253,7 @@ static void check_all(ctx *x)
 static void resolve_all(kz_config *c)
 {
     char tmp[PATH_MAX];
-    char *paths[] = {c->plugins, c->playlists, c->content, c->fonts, c->logs};
+    char *paths[] = {c->plugins, c->playlists, c->content, c->fonts, c->logs, c->cache};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         if (realpath(paths[i], tmp))
             snprintf(paths[i], PATH_MAX, "%s", tmp);

@@ -34,6 +34,7 @@ typedef struct kz_config {
     char content[PATH_MAX];
     char fonts[PATH_MAX];
     char logs[PATH_MAX];
+    char cache[PATH_MAX]; /* fetched feeds and data (fetch/cache.h); state, not logs */
     /* [player] */
     char timezone[64];   /* default Asia/Tokyo */
     char name[64];       /* screen name for logs, default "kizuna" */

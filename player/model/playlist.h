@@ -25,6 +25,8 @@ typedef struct kz_item {
     kz_us transition_time; /* transition_time =, 0 = the zone's default */
     kz_us natural_duration; /* the plugin's duration() (a clip's length); 0 = not asked yet */
     void *captions;    /* struct kz_captions (captions.c), owned by it; NULL = none */
+    char shown[48];    /* what the plugin said it shows (kz_host_api.shown): a fetched copy's
+                        * version or "fallback"; "" for items that never say */
 } kz_item;
 
 typedef struct kz_playlist {

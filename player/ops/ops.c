@@ -19,6 +19,7 @@
 #include "model/schedule.h"
 #include "ops/control.h"
 #include "ops/fleet.h"
+#include "fetch/fetcher.h"
 #include "ops/pop.h"
 #include "ops/shots.h"
 #include "screen/player.h"
@@ -36,6 +37,7 @@ typedef struct slotinfo {
     int kind; /* enum kz_pop_kind */
     char item_id[256], playlist[128], item[128], campaign[128];
     kz_us slot_start, slot_end;
+    char content[100]; /* what the item said it showed (kz_item.shown): first>last */
 } slotinfo;
 
 typedef struct zone_state {
@@ -131,6 +133,7 @@ static void write_line(ops *o, const char *zone, const slotinfo *si, kz_us start
     snprintf(r.playlist, sizeof r.playlist, "%s", si->playlist[0] ? si->playlist : "-");
     snprintf(r.item, sizeof r.item, "%s", si->item);
     snprintf(r.campaign, sizeof r.campaign, "%s", si->campaign);
+    snprintf(r.content, sizeof r.content, "%s", si->content);
     r.outcome = outcome;
     kz_pop_write(&o->pop, &r);
     if (o->fleet) { /* the same line, with its id, to the broker (spooled until PUBACK) */
@@ -170,7 +173,7 @@ static int same_slot(const slotinfo *a, const slotinfo *b)
 /* ---- the interrupt ---------------------------------------------------------------------- */
 
 static const slotinfo interrupt_info = {KZ_POP_INTERRUPT_KIND, "-/" KZ_POP_INTERRUPT, "-",
-                                        KZ_POP_INTERRUPT, "", 0, 0};
+                                        KZ_POP_INTERRUPT, "", 0, 0, ""};
 
 /* Follow p->intr (set by the control socket, the fleet client, or expired by the player). */
 static void intr_sync(kz_player *p, ops *o, kz_us now)
@@ -286,6 +289,11 @@ static void fmt_time(kz_us t, char *out, size_t n)
     kz_time_format(t, out, n);
 }
 
+static void status_line(const char *text, void *ud)
+{
+    kz_buf_printf(ud, "%s\n", text);
+}
+
 static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
 {
     char a[48], b[48], c[48];
@@ -326,8 +334,12 @@ static void cmd_status(kz_player *p, ops *o, kz_us now, kz_buf *out)
             kz_buf_printf(out, " (%s)", ps->next.item ? ps->next.item->id : KZ_POP_STANDBY);
         if (ps->cur.item && *kz_item_campaign(&p->model, ps->cur.item))
             kz_buf_printf(out, ", campaign %s", kz_item_campaign(&p->model, ps->cur.item));
+        if (ps->cur.item && ps->cur.item->shown[0])
+            kz_buf_printf(out, ", showing %s", ps->cur.item->shown);
         kz_buf_printf(out, "\n");
     }
+    if (p->fetcher)
+        kz_fetcher_status(p->fetcher, status_line, out);
     if (p->intr.active) {
         fmt_time(p->intr.since, b, sizeof b);
         if (p->intr.until)
@@ -655,6 +667,25 @@ static void ops_frame(kz_player *p, kz_us now)
     o->last_frame_mono = mono;
     trim_at_day_change(o, now);
     intr_sync(p, o, now);
+    /* What the items on air say they show (a fetched copy's version or the fallback) goes
+     * into their open record: the first value, and the last one when it changed. */
+    for (int i = 0; i < p->n_zones; i++) {
+        const kz_zone_state *ps = &p->zones[i];
+        zone_state *z = zone_get(o, ps->def ? ps->def->name : "main");
+        const kz_item *it = ps->cur.item;
+        if (!z->rec_open || !it || !it->shown[0] || strcmp(z->rec.item_id, it->id))
+            continue;
+        char *c = z->rec.content, *gt = strchr(c, '>');
+        const char *last = gt ? gt + 1 : c;
+        if (!c[0])
+            snprintf(c, sizeof z->rec.content, "%s", it->shown);
+        else if (strcmp(last, it->shown)) {
+            size_t keep = gt ? (size_t)(gt - c) : strlen(c);
+            char first[sizeof z->rec.content];
+            snprintf(first, sizeof first, "%.*s", (int)keep, c);
+            snprintf(c, sizeof z->rec.content, "%s>%s", first, it->shown);
+        }
+    }
     if (o->ctl_ok)
         kz_ctl_poll(&o->ctl, mono);
     if (o->pop_ok)

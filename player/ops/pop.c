@@ -96,9 +96,12 @@ int kz_pop_format(const kz_pop_rec *r, char *out, size_t n)
     size_t len = 0;
     if (n)
         out[0] = 0;
+    int last = r->content[0] ? 9 : 8;
     for (int i = 0; i < 9; i++)
-        if (put_field(out, n, &len, fields[i], i == 8))
+        if (put_field(out, n, &len, fields[i], i == last))
             return -1;
+    if (r->content[0] && put_field(out, n, &len, r->content, 1))
+        return -1;
     return (int)len;
 }
 
@@ -116,11 +119,11 @@ int kz_pop_parse(const char *line, kz_pop_rec *r)
         buf[--l] = 0;
     if (l && buf[l - 1] == '\r')
         buf[--l] = 0;
-    char *f[9];
+    char *f[10];
     int nf = 0;
     char *s = buf;
     for (;;) {
-        if (nf == 9)
+        if (nf == 10)
             return -1; /* too many fields */
         f[nf++] = s;
         char *t = strchr(s, '\t');
@@ -129,7 +132,9 @@ int kz_pop_parse(const char *line, kz_pop_rec *r)
         *t = 0;
         s = t + 1;
     }
-    if (nf != 9 || !f[0][0] || !f[4][0] || !f[5][0] || !f[6][0])
+    if (nf == 10 && (!f[9][0] || strlen(f[9]) >= sizeof r->content))
+        return -1; /* a tenth field is never empty when written */
+    if ((nf != 9 && nf != 10) || !f[0][0] || !f[4][0] || !f[5][0] || !f[6][0])
         return -1;
     if (strlen(f[0]) >= sizeof r->id || strlen(f[4]) >= sizeof r->zone ||
         strlen(f[5]) >= sizeof r->playlist || strlen(f[6]) >= sizeof r->item ||
@@ -149,6 +154,8 @@ int kz_pop_parse(const char *line, kz_pop_rec *r)
     snprintf(r->playlist, sizeof r->playlist, "%s", f[5]);
     snprintf(r->item, sizeof r->item, "%s", f[6]);
     snprintf(r->campaign, sizeof r->campaign, "%s", f[7]);
+    if (nf == 10)
+        snprintf(r->content, sizeof r->content, "%s", f[9]);
     return 0;
 }
 

@@ -11,7 +11,10 @@
  * files, restarts) can de-duplicate. start/end are ISO 8601 with offset and
  * milliseconds, seconds the time shown (end - start). playlist "-" with item "(standby)" is the
  * standby slide, item "(interrupt)" an operator's interrupt. outcome is completed,
- * interrupted or failed. A torn last line (no '\n', e.g. a power cut while writing) does not
+ * interrupted or failed. An optional tenth field, content, says which fetched copy aired (its
+ * version, "fallback", "skipped", or "A>B" when it changed during the slot); it is written
+ * only by items that say (kz_host_api.shown), so lines of other items keep nine fields and
+ * readers accept both. A torn last line (no '\n', e.g. a power cut while writing) does not
  * parse and is skipped by readers; the writer starts its next line on a fresh line. */
 #ifndef KZ_POP_H
 #define KZ_POP_H
@@ -22,7 +25,7 @@
 #define KZ_POP_STANDBY "(standby)"
 #define KZ_POP_INTERRUPT "(interrupt)"
 #define KZ_POP_HEADER "# kizuna proof of play v1\tid\tstart\tend\tseconds\tzone\tplaylist\titem" \
-                      "\tcampaign\toutcome\n"
+                      "\tcampaign\toutcome\t[content]\n"
 
 enum kz_pop_kind { KZ_POP_ITEM = 0, KZ_POP_STANDBY_KIND, KZ_POP_INTERRUPT_KIND };
 
@@ -35,6 +38,7 @@ typedef struct kz_pop_rec {
     char item[128];
     char campaign[128];
     int outcome; /* enum kz_outcome (player.h) */
+    char content[100]; /* the optional tenth field; "" = none (not written) */
 } kz_pop_rec;
 
 /* "completed" / "interrupted" / "failed"; -1 when unknown. */

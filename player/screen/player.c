@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/png.h"
 #include "base/timeutil.h"
+#include "fetch/fetcher.h"
 #include "screen/watch.h"
 
 #define LOG "player"
@@ -106,6 +107,9 @@ int kz_player_open(kz_player *p, const kz_player_opts *o)
     p->env.content_fd = kz_host_open_root(p->cfg.content);
     if (p->env.content_fd < 0)
         p->env.content_fd = 0;
+    p->env.cache_dir = p->cfg.cache;
+    p->fetcher = kz_fetcher_new(p->cfg.cache); /* NULL: nothing fetched, the cache still read */
+    p->env.fetcher = p->fetcher;
     load_model(p, &p->model);
     if (!p->opts.playlist_text)
         kz_layouts_load(&p->layouts, p->cfg.playlists);
@@ -334,6 +338,8 @@ int kz_player_run(kz_player *p)
                                ? kz_now_mono() + (kz_us)(p->opts.exit_after * KZ_US_PER_S)
                                : 0;
     const kz_player_ops *ops = p->opts.ops;
+    if (p->opts.fetch && p->fetcher)
+        kz_fetcher_start(p->fetcher); /* the items registered their URLs while attaching */
     if (ops && ops->open)
         ops->open(p);
     /* Hot reload (watch.c): inotify on the playlists directory. */
@@ -415,6 +421,7 @@ void kz_player_close(kz_player *p)
     if (p->standby_tex)
         SDL_DestroyTexture(p->standby_tex);
     drop_model(p, &p->model);
+    kz_fetcher_free(&p->fetcher);
     if (p->rot_target)
         SDL_DestroyTexture(p->rot_target);
     if (p->renderer)

@@ -56,6 +56,7 @@ typedef struct kz_player_opts {
     int display;             /* --display N + 1 (0 = as player.ini says) */
     const kz_player_ops *ops; /* the operations driver, or NULL (static; not owned) */
     kz_model_gate gate;       /* run on every model loaded, or NULL */
+    int fetch;                /* on air: kz_player_run starts the background fetcher */
 } kz_player_opts;
 
 /* An operator's emergency interrupt (kizuna ctl interrupt): a full-screen notice over
@@ -106,6 +107,8 @@ struct kz_player {
     kz_registry registry;
     kz_fonts *fonts;
     kz_host_env env;
+    struct kz_fetcher *fetcher; /* owned: fetched feeds and data ([paths] cache); its thread
+                                 * runs only when opts.fetch (fetch/fetcher.h) */
     kz_model model;
     kz_clock clock;
     SDL_Window *window;

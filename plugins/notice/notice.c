@@ -17,7 +17,13 @@
  * Text uses the engine's markup (docs/text.md): "|" phrase breaks, {漢字|かんじ} ruby, "- "
  * bullets. In the INI a continuation line holding only "." is an empty line (a paragraph
  * break), since INI files drop blank lines. Everything is laid out and rasterised in
- * prepare(); render() copies textures (and fades between languages). */
+ * prepare(); render() copies textures (and fades between languages).
+ *
+ * A data notice (data = URL, data_field = PATH) takes the default language's body from a
+ * field of a fetched JSON or CSV document (lib/datapick.h), read from the player's cache at
+ * the drawn instant; body = is then the fallback, aired while the copy is missing, older
+ * than max_age, or its text fails the checks (a glyph no font has, longer than the turn can
+ * be read in). No fallback: the rest of the slot shows the standby. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -29,10 +35,14 @@
 
 #include <kizuna/plugin.h>
 
+#include "datapick.h"  /* lib/ */
+#include "feedparse.h" /* lib/: kz_feed_plain_text, kz_feed_escape_markup */
+#include "livefeed.h"  /* lib/ */
 #include "reading.h" /* lib/reading.h: the helper library every plugin may link */
 #include "regfile.h" /* lib/regfile.h */
 #include "text_value.h"
 #include "theme.h"
+#include "wallclock.h" /* lib/ */
 
 #define MAX_TEXT_FILE (256 * 1024)
 
@@ -83,7 +93,21 @@ typedef struct notice {
     tex image;
     SDL_Rect image_rect, text_rect;
     int rule_h, bar_y, bar_h;
+    kz_us slot, interval; /* for the turns when a fetched body changes them */
+    /* data = (a data notice); data_v < 0: none */
+    int data_v;           /* index into v of the default language, whose body is fetched */
+    int data_kind;        /* KZ_DATA_JSON or KZ_DATA_CSV */
+    const char *data_field; /* borrowed */
+    kzw_live live;
+    char *doc;            /* owned: the cached document held (NUL-terminated) */
+    size_t doc_len;
+    char *picked;         /* owned: the text picked for picked_day, cleaned; NULL: none usable */
+    char picked_day[16];  /* the drawn day it was picked for (YYYY-MM-DD); "" = not yet */
+    char *fallback;       /* owned: body = as written (NULL: none) */
+    int show, said;       /* SHOW_*; the last one reported + 1 */
 } notice;
+
+enum { SHOW_NONE = 0, SHOW_DATA, SHOW_FALLBACK };
 
 /* ---- parsing --------------------------------------------------------------------------- */
 
@@ -326,6 +350,39 @@ static int notice_create(kz_host *host, kz_instance **out)
         bad = 1;
     }
 
+    n->data_v = -1;
+    if (api->param(host, "data") && n->nv > 0) {
+        for (int i = 0; i < n->nv; i++)
+            if (n->v[i].lang == def)
+                n->data_v = i;
+        const char *fmt = api->param(host, "data_format");
+        const char *url = api->param(host, "data");
+        size_t ul = strlen(url);
+        int kind = ul > 4 && !strcasecmp(url + ul - 4, ".csv") ? 1 : 0;
+        if (fmt)
+            bad |= api->param_enum(host, "data_format", "json|csv", &kind);
+        n->data_kind = kind ? KZ_DATA_CSV : KZ_DATA_JSON;
+        n->data_field = api->param(host, "data_field");
+        char why[200];
+        if (!n->data_field) {
+            api->param_error(host, "data_field", "missing: which field of the document to show");
+            bad = 1;
+        } else if (kz_data_path_check(n->data_kind, n->data_field, why, sizeof why)) {
+            api->param_error(host, "data_field", "%s", why);
+            bad = 1;
+        }
+        if (n->data_v < 0) {
+            api->param_error(host, "data", "the default language (%s) has no title or body to "
+                             "fill", langs[def].code);
+            bad = 1;
+        }
+        bad |= kzw_live_keys(host, &n->live, "data",
+                             n->data_kind == KZ_DATA_CSV ? KZ_FETCHED_CSV : KZ_FETCHED_JSON);
+        if (n->data_v >= 0 && n->v[n->data_v].body &&
+            !(n->fallback = strdup(n->v[n->data_v].body)))
+            bad = 1;
+    }
+
     /* languages take turns: language_interval, else the item's duration shared in
      * proportion to each language's reading time (player/reading.h, as kizuna check grades
      * it); without a duration 8 s a language */
@@ -342,12 +399,15 @@ static int notice_create(kz_host *host, kz_instance **out)
             interval = d;
         }
     }
+    n->slot = slot;
+    n->interval = interval;
     if (n->nv > 0) {
         double need[N_LANGS];
         for (int i = 0; i < n->nv; i++)
             need[i] = kz_notice_reading_seconds(n->v[i].title, n->v[i].body);
         kz_notice_turns(slot, interval, n->nv, need, n->turn);
     }
+    n->show = n->data_v >= 0 ? SHOW_NONE : SHOW_FALLBACK;
     n->show_langs = n->nv > 1;
     bad |= api->param_bool(host, "show_languages", &n->show_langs);
     /* Contrast is graded by kizuna check (player/check_legibility.c): below 4.5:1 an error,
@@ -361,10 +421,138 @@ static int notice_create(kz_host *host, kz_instance **out)
     return KZ_OK;
 }
 
+/* ---- data notices ---------------------------------------------------------------------- */
+
+/* The cleaned text of data_field in the held document for the local day of now, or NULL
+ * (why logged once per change of copy or day): no such field, a glyph no font has, or more
+ * than the turn leaves time to read. Fetched text is drawn as its characters: tags dropped,
+ * entities decoded, control characters removed, markup escaped (lib/feedparse.h). */
+static char *pick(notice *n, const char *day, kz_us turn)
+{
+    char why[200], *raw = NULL;
+    const char *url = n->api->param(n->host, "data");
+    if (kz_data_pick(n->data_kind, n->doc, n->doc_len, n->data_field, day, &raw, why,
+                     sizeof why)) {
+        n->api->log(n->host, KZ_LOG_WARN, "%s: %s: %s", url, n->data_field, why);
+        return NULL;
+    }
+    char *plain = kz_feed_plain_text(raw, strlen(raw), KZ_DATA_MAX_TEXT);
+    free(raw);
+    char *esc = plain && *plain ? kz_feed_escape_markup(plain) : NULL;
+    if (plain && !*plain)
+        n->api->log(n->host, KZ_LOG_WARN, "%s: %s: the field is empty", url, n->data_field);
+    free(plain);
+    if (!esc)
+        return NULL;
+    uint32_t cp = KZ_API_HAS(n->api, missing_glyph) ? n->api->missing_glyph(n->host, esc) : 0;
+    double need = kz_notice_reading_seconds(n->v[n->data_v].title, esc);
+    if (cp) {
+        n->api->log(n->host, KZ_LOG_WARN, "%s: %s: U+%04X is in no font of the chain: not aired",
+                    url, n->data_field, (unsigned)cp);
+    } else if (turn > 0 && need > (double)turn / KZ_US_PER_S) {
+        n->api->log(n->host, KZ_LOG_WARN, "%s: %s: needs %.1f s to read, the notice is on air "
+                    "%.1f s: not aired", url, n->data_field, need, (double)turn / KZ_US_PER_S);
+    } else {
+        return esc;
+    }
+    free(esc);
+    return NULL;
+}
+
+static void report(notice *n, kz_us now)
+{
+    if (n->said == n->show + 1)
+        return;
+    n->said = n->show + 1;
+    const char *url = n->api->param(n->host, "data");
+    char what[48];
+    const char *why = !n->live.have                  ? "nothing cached"
+                      : !kzw_live_fresh(&n->live, now) ? "the cached copy is older than max_age"
+                                                     : "no usable field";
+    if (n->show == SHOW_DATA) {
+        snprintf(what, sizeof what, "%.32s", n->live.version);
+        n->api->log(n->host, KZ_LOG_INFO, "%s: %s of copy %.12s", url, n->data_field,
+                    n->live.version);
+    } else if (n->show == SHOW_FALLBACK) {
+        snprintf(what, sizeof what, "fallback");
+        n->api->log(n->host, KZ_LOG_WARN, "%s: %s: the fallback body airs", url, why);
+    } else {
+        snprintf(what, sizeof what, "skipped");
+        n->api->log(n->host, KZ_LOG_WARN, "%s: %s and no fallback body: skipped (the standby "
+                    "airs for the rest of the slot)", url, why);
+    }
+    if (KZ_API_HAS(n->api, shown))
+        n->api->shown(n->host, what);
+}
+
+static void release_textures(notice *n);
+
+/* What the body is at drawn instant now; a change re-lays the slide out at this render. */
+static int data_update(notice *n, kz_us now)
+{
+    char *raw;
+    size_t len;
+    int first = !n->live.have && n->live.looked < 0;
+    if (kzw_live_poll(n->host, &n->live, now, first, &raw, &len) == 1) {
+        free(n->doc);
+        n->doc = raw;
+        n->doc_len = len;
+        n->picked_day[0] = 0;
+    }
+    struct tm tm;
+    char day[16];
+    kzw_local_tm(now, &tm);
+    snprintf(day, sizeof day, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    variant *v = &n->v[n->data_v];
+    if (n->doc && strcmp(day, n->picked_day)) {
+        free(n->picked);
+        n->picked = pick(n, day, n->turn[n->data_v]);
+        snprintf(n->picked_day, sizeof n->picked_day, "%s", day);
+    }
+    int fresh = kzw_live_fresh(&n->live, now) && n->picked;
+    n->show = fresh ? SHOW_DATA : n->fallback ? SHOW_FALLBACK : SHOW_NONE;
+    report(n, now);
+    const char *want = fresh ? n->picked : n->fallback;
+    if (!want || (v->body && !strcmp(v->body, want)))
+        return KZ_OK;
+    char *nb = strdup(want);
+    if (!nb)
+        return KZ_ERR_NOMEM;
+    free(v->body);
+    v->body = nb;
+    release_textures(n); /* laid out again by this render */
+    return KZ_OK;
+}
+
 static int notice_check(kz_instance *inst)
 {
     notice *n = inst;
     int problems = 0;
+    if (n->data_v >= 0) { /* the cached text as it would air: warnings (the fallback stays) */
+        char *raw;
+        size_t len;
+        kzw_live_poll(n->host, &n->live, 0, 1, &raw, &len);
+        if (!raw) {
+            n->api->log(n->host, KZ_LOG_INFO, "%s: nothing cached yet: %s until the first "
+                        "fetch", n->api->param(n->host, "data"),
+                        n->fallback ? "the fallback body airs" : "the item is skipped");
+        } else {
+            free(n->doc);
+            n->doc = raw;
+            n->doc_len = len;
+            struct tm tm;
+            char day[16];
+            kzw_local_tm(n->live.fetched_at, &tm); /* the day it was fetched */
+            snprintf(day, sizeof day, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday);
+            char *t = pick(n, day, n->turn[n->data_v]);
+            if (t)
+                n->api->log(n->host, KZ_LOG_INFO, "cached %s for %s: \"%.80s\" (%.1f s to "
+                            "read)", n->data_field, day, t,
+                            kz_notice_reading_seconds(n->v[n->data_v].title, t));
+            free(t);
+        }
+    }
     if (!KZ_API_HAS(n->api, missing_glyph))
         return problems;
     for (int i = 0; i < n->nv; i++) {
@@ -714,6 +902,12 @@ static void copy_comp(SDL_Renderer *r, const tex *c, const SDL_Rect *rect, uint8
 static int notice_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
 {
     notice *n = inst;
+    if (n->data_v >= 0) {
+        if (data_update(n, n->api->item_start(n->host) + t) < 0)
+            return KZ_ERR;
+        if (n->show == SHOW_NONE)
+            return KZ_FINISHED; /* nothing may air: the standby until the slot ends */
+    }
     if (!n->prepared || n->pw != rect->w || n->ph != rect->h) {
         if (layout(n, r, rect->w, rect->h) < 0)
             return KZ_ERR;
@@ -783,6 +977,9 @@ static void notice_destroy(kz_instance **inst)
     notice_release(n);
     for (int i = 0; i < n->nv; i++)
         variant_free_text(&n->v[i]);
+    free(n->doc);
+    free(n->picked);
+    free(n->fallback);
     free(n);
     *inst = NULL;
 }
@@ -797,9 +994,23 @@ static int notice_opaque(kz_instance *inst)
 /* One language: the slide never changes. Several: it stays until the next language's turn
  * begins, and changes every frame while the new one fades in (the same arithmetic as
  * notice_render, from t alone). */
+static kz_us notice_next_change_static(notice *n, kz_us t);
+
+/* A data notice also looks at the cache at every second of drawn time (a new copy, the copy
+ * growing stale, midnight): the picture holds at most until the next whole second. */
 static kz_us notice_next_change(kz_instance *inst, kz_us t)
 {
     notice *n = inst;
+    kz_us next = notice_next_change_static(n, t);
+    if (n->data_v < 0)
+        return next;
+    kz_us now = n->api->item_start(n->host) + t;
+    kz_us sec = t + (KZ_US_PER_S - ((now % KZ_US_PER_S) + KZ_US_PER_S) % KZ_US_PER_S);
+    return sec < next ? sec : next;
+}
+
+static kz_us notice_next_change_static(notice *n, kz_us t)
+{
     if (n->nv <= 1)
         return KZ_CHANGE_NEVER;
     if (t < 0)
@@ -851,6 +1062,14 @@ static const kz_key notice_keys[] = {
      "share of the zone's width (left/right) or height (top/bottom)"},
     {"title_size", "integer 0-2000 (px)", "0: fit", "72", "title font size"},
     {"body_size", "integer 0-2000 (px)", "0: fit", "44", "body font size"},
+    {"data", "http(s) URL", "", "https://www.pref.kumamoto.jp/data/events.csv",
+     "a JSON or CSV document whose field becomes the body (from the player's cache)"},
+    {"data_field", "field path", "required with data", "date=today.title",
+     "N, KEY=VALUE (today: the drawn day) or NAME, separated by dots; CSV: ROW.COLUMN"},
+    {"data_format", "json|csv", "by the URL (.csv), else json", "csv", "how data is read"},
+    {"max_age", "seconds", "86400", "21600",
+     "older cached copies are stale: body = airs, or the item is skipped"},
+    {"poll", "seconds 30-86400", "300", "600", "how often the player asks for the data"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -858,7 +1077,7 @@ static const kz_plugin notice_plugin = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_plugin),
     .name = "notice",
-    .version = "1.0",
+    .version = "1.1",
     .description = "Japanese-first text slides: title, body, bullets, image, language variants",
     .create = notice_create,
     .check = notice_check,

@@ -87,7 +87,10 @@ static void test_malformed_refused(void **state)
         "id\t2025-02-03T09:00:00+09:00\t2025-02-03T08:00:15+09:00\t15.000\tmain\tp\ti\tc\tcompleted\n",
         "id\tyesterday\t2025-02-03T09:00:15+09:00\t15.000\tmain\tp\ti\tc\tcompleted\n",
         "id\t2025-02-03T09:00:00+09:00\t2025-02-03T09:00:15+09:00\tx\tmain\tp\ti\tc\tcompleted\n",
-        "id\t2025-02-03T09:00:00+09:00\t2025-02-03T09:00:15+09:00\t15\tmain\tp\ti\tc\tcompleted\tx\n",
+        /* a tenth field (content) is allowed since fetched content; an eleventh is not, nor
+         * an empty tenth (the writer leaves it out instead) */
+        "id\t2025-02-03T09:00:00+09:00\t2025-02-03T09:00:15+09:00\t15\tmain\tp\ti\tc\tcompleted\tx\ty\n",
+        "id\t2025-02-03T09:00:00+09:00\t2025-02-03T09:00:15+09:00\t15\tmain\tp\ti\tc\tcompleted\t\n",
         "id\t2025-02-03T09:00:00+09:00\t2025-02-03T09:00:15+09:00\t15\tmain\tp\t\tc\tcompleted\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -97,6 +100,17 @@ static void test_malformed_refused(void **state)
     }
     assert_int_equal(kz_pop_parse("id\t2025-02-03T09:00:00+09:00\t2025-02-03T09:00:15+09:00\t15"
                                   "\tmain\tp\ti\t\tcompleted\n", &r), 0);
+    assert_string_equal(r.content, "");
+    assert_int_equal(kz_pop_parse("id\t2025-02-03T09:00:00+09:00\t2025-02-03T09:00:15+09:00\t15"
+                                  "\tband\tp\ti\t\tcompleted\tab12>fallback\n", &r), 0);
+    assert_string_equal(r.content, "ab12>fallback");
+    /* and it is written back the same way; a record without content keeps nine fields */
+    char line[512];
+    assert_true(kz_pop_format(&r, line, sizeof line) > 0);
+    assert_non_null(strstr(line, "\tcompleted\tab12>fallback\n"));
+    r.content[0] = 0;
+    assert_true(kz_pop_format(&r, line, sizeof line) > 0);
+    assert_non_null(strstr(line, "\tcompleted\n"));
 }
 
 static int count_cb(const kz_pop_rec *r, void *ud)
