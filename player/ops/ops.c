@@ -624,7 +624,7 @@ void kz_ops_heartbeat_json(kz_player *p, kz_buf *out)
  * (malloc_trim). What the player frees during a day (a day's timeline, text textures,
  * decoder contexts of every airing) leaves holes in the arenas that glibc keeps resident;
  * trimming bounds that to what one day leaves. Midnight is when the schedule rebuilds its
- * day, and the trim takes about a millisecond (ctl status shows the longest). */
+ * day; a trim took at most 2.5 ms on the soak's playlists (ctl status shows the longest). */
 static void trim_at_day_change(ops *o, kz_us now)
 {
     int day = kz_schedule_day_of(now);
