@@ -4,6 +4,7 @@
  * root as they come), and sends the kz_cresp back with the headers every answer carries. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -184,9 +185,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     memset(&rs, 0, sizeof rs);
     if (p->too_big) {
         if (p->too_big == 1)
-            kz_cresp_error(&rs, 413, "too_big", "the request is larger than allowed (%lld bytes "
-                           "for uploads, %d for other requests)", c->cfg.console.upload_max,
-                           KZ_CONSOLE_BODY_MAX);
+            kz_cresp_errorp(&rs, 413, "too_big",
+                            json_pack("{s:I,s:i}", "upload_max",
+                                      (json_int_t)c->cfg.console.upload_max, "body_max",
+                                      KZ_CONSOLE_BODY_MAX),
+                            "the request is larger than allowed (%lld bytes for uploads, %d "
+                            "for other requests)", c->cfg.console.upload_max,
+                            KZ_CONSOLE_BODY_MAX);
         else
             kz_cresp_error(&rs, 500, "upload", "the upload could not be stored");
         return answer(conn, url, &rs);

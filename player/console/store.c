@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "console/messages.h"
 #include "console/util.h"
 
 #define CHECK_OUT_MAX (1024 * 1024)
@@ -90,8 +91,11 @@ static void parse_problems(const char *text, const char *pl, json_t *arr)
             snprintf(shown, sizeof shown, "%s:%d: %s", file, lno, where);
         else
             snprintf(shown, sizeof shown, "%s", msg);
-        json_array_append_new(arr, json_pack("{s:s,s:i,s:s,s:s}", "file", file, "line", lno,
-                                             "severity", sev, "message", shown));
+        json_t *pb = json_pack("{s:s,s:i,s:s,s:s}", "file", file, "line", lno, "severity", sev,
+                               "message", shown);
+        if (pb)
+            kz_cmsg_classify(pb, where);
+        json_array_append_new(arr, pb);
     }
 }
 

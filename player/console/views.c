@@ -43,7 +43,9 @@ static int until_ok(const char *s)
 
 static void child_error(kz_cresp *rs, int st, const char *err)
 {
-    kz_cresp_error(rs, st < 0 ? 504 : 422, "child", "%s", err[0] ? err : "the command failed");
+    const char *why = err[0] ? err : "the command failed";
+    kz_cresp_errorp(rs, st < 0 ? 504 : 422, "child", json_pack("{s:s}", "detail", why), "%s",
+                    why);
 }
 
 static void preview(kz_console *c, const kz_creq *rq, kz_cresp *rs)
@@ -189,16 +191,17 @@ static int ctl(kz_console *c, const char *req, char **answer, kz_cresp *rs)
 {
     char err[512];
     if (!c->ctl[0]) {
-        kz_cresp_error(rs, 503, "no_player", "no control socket for this configuration");
+        kz_cresp_error(rs, 503, "no_socket", "no control socket for this configuration");
         return -1;
     }
     if (kz_ctl_request(c->ctl, req, answer, 5000, err, sizeof err)) {
-        kz_cresp_error(rs, 503, "no_player", "the player does not answer (%s): is it running?",
-                       err);
+        kz_cresp_errorp(rs, 503, "no_player", json_pack("{s:s}", "detail", err),
+                        "the player does not answer (%s): is it running?", err);
         return -1;
     }
     if (strncmp(*answer, "ok", 2)) {
-        kz_cresp_error(rs, 422, "player", "%s", *answer);
+        kz_cresp_errorp(rs, 422, "player", json_pack("{s:s}", "detail", *answer), "%s",
+                        *answer);
         free(*answer);
         return -1;
     }
@@ -245,11 +248,13 @@ static void screen(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
                 if (kz_cread(path, slash + 1, PNG_MAX, &png, &len) == 0)
                     kz_cresp_bytes(rs, 200, "image/png", png, len);
                 else
-                    kz_cresp_error(rs, 500, "player", "the player wrote no screenshot (%s)",
-                                   strerror(errno));
+                    kz_cresp_errorp(rs, 500, "no_screenshot",
+                                    json_pack("{s:s}", "detail", strerror(errno)),
+                                    "the player wrote no screenshot (%s)", strerror(errno));
             } else {
-                kz_cresp_error(rs, 500, "player", "unexpected answer to screenshot: %.200s",
-                               answer ? answer : "");
+                kz_cresp_errorp(rs, 500, "player",
+                                json_pack("{s:s%}", "detail", answer ? answer : "", (size_t)200),
+                                "unexpected answer to screenshot: %.200s", answer ? answer : "");
             }
             free(answer);
         }
@@ -289,7 +294,9 @@ static void screen(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
         }
         json_decref(in);
     } else {
-        kz_cresp_error(rs, 404, "not_found", "%s %s: no such API", rq->method, rq->path);
+        kz_cresp_errorp(rs, 404, "not_found",
+                        json_pack("{s:s++}", "detail", rq->method, " ", rq->path),
+                        "%s %s: no such API", rq->method, rq->path);
     }
 }
 
