@@ -58,8 +58,9 @@ static int copy_config(kz_console *c, const char *tmp, const char *pl)
 }
 
 /* "kizuna[schedule] error: /tmp/x/playlists/a.ini:7: [item] ..." -> {file, line, ...} */
-static void parse_problems(const char *text, const char *pl, json_t *arr)
+static void parse_problems(const char *text, const char *pl, const char *content, json_t *arr)
 {
+    size_t cn = strlen(content);
     size_t pln = strlen(pl);
     const char *p = text;
     while (p && *p) {
@@ -95,6 +96,11 @@ static void parse_problems(const char *text, const char *pl, json_t *arr)
                                "message", shown);
         if (pb)
             kz_cmsg_classify(pb, where);
+        /* a clip is named as the media page names it: inside the content folder */
+        json_t *params = json_object_get(pb, "params");
+        const char *clip = json_string_value(json_object_get(params, "path"));
+        if (clip && !strncmp(clip, content, cn) && clip[cn] == '/')
+            json_object_set_new(params, "path", json_string(clip + cn + 1));
         json_array_append_new(arr, pb);
     }
 }
@@ -204,7 +210,7 @@ int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems,
         snprintf(err, errlen, "kizuna check did not answer: %.300s", st < 0 ? msgs : "bad JSON");
     } else {
         json_t *arr = json_array();
-        parse_problems(msgs, pl, arr);
+        parse_problems(msgs, pl, c->cfg.content, arr);
         json_t *ne = json_object_get(res, "errors");
         *errors = ne ? (int)json_integer_value(ne) : 0;
         /* every error the checker counted must show up as a line; if its log was cut, say so */

@@ -36,9 +36,19 @@ function flash(kind, msg) {
   flash.timer = setTimeout(() => f.replaceChildren(), kind === 'ok' ? 5000 : 15000);
 }
 
+/* What the server said, in the page's language: every answer of the server carries a stable
+ * code and its values (player/console/messages.h); srv.CODE of i18n.js says it. A code the
+ * catalogue lacks is an error on the page (t() reports it; the browser test fails on it). */
+function serverText(d) {
+  if (d && typeof d === 'object' && d.code) return t('srv.' + d.code, d.params || {});
+  if (d && typeof d === 'object' && d.error) return d.error;
+  return null;
+}
+
 /* An API error as one line: the server's message, or the status when there is none. */
 function errText(r) {
-  if (r.data && typeof r.data === 'object' && r.data.error) return r.data.error;
+  const m = serverText(r.data);
+  if (m) return m;
   if (r.status === 0) return t('err.network');
   return t('err.status', { status: r.status });
 }
@@ -47,11 +57,14 @@ function where(p) {
   return p.file ? el('span', { class: 'where' }, p.file + ':' + p.line) : null;
 }
 
-/* a problem of kizuna check: file:line in its own tag, then the message without it */
+/* a problem of kizuna check: file:line in its own tag, then the sentence of its code (the
+ * parser's English line when it has none) */
 function problemLine(p) {
   const head = p.file + ':' + p.line + ': ';
-  const m = p.message.startsWith(head) ? p.message.slice(head.length) : p.message;
-  return el('div', { class: p.severity === 'error' ? 'err' : 'warnmsg' }, where(p), ' ', m);
+  const m = p.code ? t('chk.' + p.code, p.params || {})
+                   : p.message.startsWith(head) ? p.message.slice(head.length) : p.message;
+  return el('div', { class: p.severity === 'error' ? 'err' : 'warnmsg', 'data-code': p.code || '' },
+            where(p), ' ', m);
 }
 
 function pad(n) { return String(n).padStart(2, '0'); }
@@ -76,7 +89,7 @@ function viewLogin(v) {
     ev.preventDefault();
     const r = await KZ_API.post('/api/login', need ? { password: pw.value } : {});
     if (!r.ok) {
-      msg.textContent = r.status === 403 ? t('login.wrong') : errText(r);
+      msg.textContent = errText(r);
       return;
     }
     state.session = r.data;
@@ -347,6 +360,23 @@ function itemCard(list, section, keys, fromName) {
   return card;
 }
 
+/* A clip that fails the flash analysis airs only with flash_override = <reason>
+ * (docs/accessibility.md): the button beside the refusal adds that key, empty, for the
+ * reason to be written; the server checks again that it is not empty. */
+function overrideButton(card, fileRow) {
+  return el('button', { type: 'button', class: 'add-override', onclick: (ev) => {
+    let row = $$('.kvrow', card).find((r) => $('.key', r).value === 'flash_override');
+    if (!row) {
+      row = keyRow(card, 'flash_override', '');
+      $('.val', row).placeholder = t('flash.override_hint');
+      $('.val', row).rows = 2;
+      fileRow.after(row);
+    }
+    ev.target.remove();
+    $('.val', row).focus();
+  } }, t('flash.override_add'));
+}
+
 function newItem(list, plugin) {
   let n = 1;
   while ($$('.section', list).some((s) => s.value === plugin + '-' + n)) n++;
@@ -446,6 +476,9 @@ async function viewEdit(v, file) {
   /* each problem beside the field it came from: [playlist] keys, an item's key row or its
    * header; the rest above the form */
   const showProblems = (problems, name) => {
+    /* the check's own verdict line says again what the refusal beside the file says */
+    const refused = new Set(problems.filter((p) => p.code === 'flash_fail').map((p) => p.file + ':' + p.line));
+    problems = problems.filter((p) => !(p.code === 'flash_result' && refused.has(p.file + ':' + p.line)));
     const aside = problems.filter((p) => p.file !== name && p.severity !== 'error');
     if (aside.length)
       general.append(el('details', {}, el('summary', { class: 'hint' }, t('edit.other_warnings', { n: aside.length })),
@@ -463,6 +496,7 @@ async function viewEdit(v, file) {
         const card = $$('.item', items).find((c) => $('.section', c).value === p.section);
         if (card && p.key) {
           const row = $$('.kvrow', card).find((r) => $('.key', r).value === p.key);
+          if (row && p.code === 'flash_fail') line.append(' ', overrideButton(card, row));
           if (row) { $('.val', row).classList.add('bad'); row.after(line); continue; }
         }
         if (card) spot = $('.errs', card);
@@ -640,7 +674,7 @@ async function viewPreview(v) {
     if (seq !== shown) return; /* a later request replaces this one */
     if (!r.ok) {
       let m = t('err.status', { status: r.status });
-      try { m = JSON.parse(await r.data.text()).error; } catch (e) { /* not JSON */ }
+      try { m = serverText(JSON.parse(await r.data.text())) || m; } catch (e) { /* not JSON */ }
       info.replaceChildren(el('span', { class: 'err' }, m));
       return;
     }
