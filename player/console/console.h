@@ -104,6 +104,7 @@ void kz_cresp_bytes(kz_cresp *rs, int status, const char *type, char *owned, siz
 int kz_console_campaigns(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
 /* views.c: /api/preview, /api/plan, /api/keys, /api/report, /api/screen/... */
 int kz_console_views(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
-/* media.c: GET /api/media, PUT /api/media/NAME (probe, flash analysis, then the name) */
+/* media.c: GET /api/media, PUT /api/media/NAME (probe, flash analysis, then the name),
+ * GET /api/thumbs/NAME (thumbs.c) */
 int kz_console_media(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
 #endif

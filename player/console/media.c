@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "console/console.h"
+#include "console/thumbs.h"
 #include "console/util.h"
 
 #define MEDIA_LIST_MAX 2000
@@ -155,8 +156,9 @@ static void list(kz_console *c, kz_cresp *rs)
         struct stat st;
         snprintf(p, sizeof p, "%s/%s", c->cfg.content, names[i]);
         if (names[i] && !lstat(p, &st) && S_ISREG(st.st_mode))
-            json_array_append_new(arr, json_pack("{s:s,s:I}", "file", names[i], "size",
-                                                 (json_int_t)st.st_size));
+            json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "file", names[i], "size",
+                                                 (json_int_t)st.st_size, "mtime",
+                                                 (json_int_t)st.st_mtime));
         free(names[i]);
     }
     json_t *o = json_pack("{s:o,s:I}", "media", arr, "upload_max",
@@ -171,6 +173,8 @@ int kz_console_media(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char 
         list(c, rs);
     else if (!strncmp(rq->path, "/api/media/", 11) && !strcmp(rq->method, "PUT"))
         upload(c, rq, rs, who);
+    else if (!strncmp(rq->path, "/api/thumbs/", 12) && !strcmp(rq->method, "GET"))
+        kz_cthumb(c, rq->path + 12, rs);
     else
         return 1;
     return 0;

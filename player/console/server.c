@@ -61,7 +61,10 @@ static void add_common_headers(struct MHD_Response *r, const char *url)
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' blob: data:; style-src 'self' "
                             "'unsafe-inline'; frame-ancestors 'self'; form-action 'self'");
-    if (!strncmp(url, "/api/", 5))
+    /* a thumbnail's address carries the file's size and time (?v=), so it may be kept */
+    if (!strncmp(url, "/api/thumbs/", 12))
+        MHD_add_response_header(r, "Cache-Control", "private, max-age=86400");
+    else if (!strncmp(url, "/api/", 5))
         MHD_add_response_header(r, "Cache-Control", "no-store");
 }
 

@@ -188,6 +188,26 @@ async function main() {
     check((await result('fake.png')).includes('保存していません') && !fs.existsSync(path.join(CONTENT, 'fake.png')),
           'a file that is not media is refused and not stored: ' + await result('fake.png'));
     check(fs.existsSync(path.join(CONTENT, 'calm.mp4')), 'the calm clip is in the content folder');
+    /* thumbnails: the server's picture of the first frame, for what was just stored and for
+     * the demo's media already there */
+    const thumbOk = (n) => page.waitForFunction((f) => {
+      const i = document.querySelector('img.thumb[data-file="' + f + '"]');
+      return i && i.complete && i.naturalWidth > 0;
+    }, n, { timeout: 60000 });
+    for (const n of ['calm.mp4', 'still.png', 'flashing.mp4']) await thumbOk(n);
+    const dims = await page.$eval('img.thumb[data-file="calm.mp4"]', (i) => [i.naturalWidth, i.naturalHeight]);
+    check(dims[0] === 192 && dims[1] === 108, 'the calm clip has its 192x108 thumbnail');
+    const listed = await page.$$eval('#media tr[data-file]', (rs) => rs.length);
+    await page.waitForFunction(() => [...document.querySelectorAll('#media tr[data-file]')]
+      .every((r) => r.querySelector('.nothumb') || (r.querySelector('img.thumb') || {}).complete), null, { timeout: 60000 });
+    const shown = await page.$$eval('#media img.thumb', (is) => is.filter((i) => i.naturalWidth > 0).length);
+    check(shown >= 3, 'thumbnails in the media list: ' + shown + ' of ' + listed + ' files');
+    const thumb = await page.evaluate(async () => {
+      const r = await fetch(document.querySelector('img.thumb[data-file="calm.mp4"]').src);
+      return [r.headers.get('Content-Type'), Array.from(new Uint8Array(await r.arrayBuffer()))];
+    });
+    check(thumb[0] === 'image/png', 'served as image/png');
+    fs.writeFileSync(path.join(OUT, 'thumb-calm.png'), Buffer.from(thumb[1]));
     await shot('11-media');
 
     /* 7b. the failing clip in a campaign (June, away from the moments tested above): refused

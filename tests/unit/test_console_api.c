@@ -13,6 +13,7 @@
 
 #include "kz_test.h"
 #include "console/console.h"
+#include "base/png.h"
 #include "console/messages.h"
 
 static const char campaign[] = "; the barrier-free month (written by hand)\n"
@@ -586,6 +587,73 @@ static void test_flash_fail_needs_override(void **state)
     free(f);
 }
 
+/* Thumbnails: the first frame (or the picture) scaled into 192x108, as PNG, cached under the
+ * logs (never in the content root), refused for names outside it and for what is not media. */
+static void test_thumbnails(void **state)
+{
+    fx *x = *state;
+    char cmd[PATH_MAX * 2];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -f lavfi -i 'color=c=0x2060a0:s=640x360:r=30:d=1' -pix_fmt yuv420p "
+             "'%s/content/blue.mp4' && ffmpeg -v error -f lavfi -i 'color=c=red:s=300x600' "
+             "-frames:v 1 '%s/content/tall.png' && echo text > '%s/content/notes.txt'",
+             x->dir, x->dir, x->dir);
+    if (system(cmd) != 0)
+        fail_msg("ffmpeg could not make the test media");
+    const struct {
+        const char *name;
+        int w, h;
+        uint8_t r, g, b;
+    } want[] = {{"blue.mp4", 192, 108, 0x20, 0x60, 0xa0}, {"tall.png", 54, 108, 0xff, 0, 0}};
+    for (int i = 0; i < 2; i++) {
+        for (int round = 0; round < 2; round++) { /* made, then served from the cache */
+            char path[200];
+            snprintf(path, sizeof path, "/api/thumbs/%s", want[i].name);
+            kz_cresp rs;
+            int st;
+            json_t *r = call(x, "GET", path, NULL, 0, &st, &rs);
+            if (st != 200)
+                fail_msg("%s: %d %.*s", path, st, (int)rs.len, rs.body);
+            assert_null(r);
+            assert_string_equal(rs.type, "image/png");
+            char png[PATH_MAX];
+            snprintf(png, sizeof png, "%s/thumb.png", x->dir);
+            FILE *f = fopen(png, "wb");
+            assert_non_null(f);
+            fwrite(rs.body, 1, rs.len, f);
+            fclose(f);
+            kz_cresp_free(&rs);
+            uint8_t *argb;
+            int w, h;
+            char err[200];
+            assert_int_equal(kz_image_load(png, &argb, &w, &h, err, sizeof err), 0);
+            assert_int_equal(w, want[i].w);
+            assert_int_equal(h, want[i].h);
+            const uint8_t *mid = argb + ((size_t)(h / 2) * w + w / 2) * 4; /* B G R A */
+            assert_true(abs(mid[2] - want[i].r) < 12 && abs(mid[1] - want[i].g) < 12 &&
+                        abs(mid[0] - want[i].b) < 12);
+            free(argb);
+        }
+    }
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "ls '%s/logs/console/thumbs/'*.png | wc -l | grep -qx 2", x->dir);
+    assert_int_equal(system(p), 0);
+    snprintf(p, sizeof p, "ls -A '%s/content' | grep -qv -e blue.mp4 -e tall.png -e notes.txt "
+             "-e 'flash-'", x->dir);
+    assert_int_not_equal(system(p), 0); /* nothing new in the content root */
+    int st;
+    json_t *r = call(x, "GET", "/api/thumbs/notes.txt", NULL, 0, &st, NULL);
+    assert_int_equal(st, 422);
+    assert_string_equal(str(r, "code"), "no_thumb");
+    json_decref(r);
+    r = call(x, "GET", "/api/thumbs/..%2fplayer.ini", NULL, 0, &st, NULL);
+    assert_true(st == 400 || st == 404);
+    json_decref(r);
+    r = call(x, "GET", "/api/thumbs/../player.ini", NULL, 0, &st, NULL);
+    assert_int_equal(st, 400);
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_match_templates),
         cmocka_unit_test_setup_teardown(test_check_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flash_fail_needs_override, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thumbnails, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

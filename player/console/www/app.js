@@ -582,6 +582,17 @@ function size(n) {
   return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MiB' : n >= 1024 ? Math.round(n / 1024) + ' KiB' : n + ' B';
 }
 
+/* One file of the content folder: its thumbnail (made by the server from the first frame,
+ * GET /api/thumbs/NAME; ?v= changes when the file does), name and size. A file that is not
+ * a picture or video has no thumbnail: a dash. */
+function mediaRow(m) {
+  const img = el('img', { class: 'thumb', loading: 'lazy', alt: m.file, 'data-file': m.file,
+    src: '/api/thumbs/' + encodeURIComponent(m.file) + '?v=' + m.size + '-' + m.mtime });
+  img.addEventListener('error', () => img.replaceWith(el('span', { class: 'hint nothumb' }, '—')));
+  return el('tr', { 'data-file': m.file }, el('td', { class: 'thumbcell' }, img), el('td', {}, m.file),
+            el('td', {}, size(m.size)));
+}
+
 async function viewMedia(v) {
   const r = await KZ_API.get('/api/media');
   if (!r.ok) { v.append(el('p', { class: 'err' }, errText(r))); return; }
@@ -605,7 +616,7 @@ async function viewMedia(v) {
     const fl = res.data.flash && res.data.flash.verdict
       ? { verdict: res.data.flash.verdict.toUpperCase(), reason: res.data.flash.reason } : null;
     row.classList.add('done');
-    $('#media').append(el('tr', {}, el('td', {}, res.data.file), el('td', {}, size(res.data.size))));
+    $('#media').append(mediaRow({ file: res.data.file, size: res.data.size, mtime: Date.now() }));
     what.replaceWith(el('span', { class: 'result' }, t('media.kind.' + res.data.kind), ' ',
       fl ? el('span', { class: 'verdict ' + fl.verdict }, fl.verdict) : t('media.no_flash'), ' ',
       fl ? el('span', { class: 'hint' }, fl.reason) : null,
@@ -624,8 +635,9 @@ async function viewMedia(v) {
     el('p', { class: 'hint' }, t('media.hint', { max: size(r.data.upload_max) })),
     drop, uploads,
     el('h2', {}, t('media.list')),
-    el('table', { class: 'list', id: 'media' }, el('tr', {}, el('th', {}, t('col.file')), el('th', {}, t('col.size'))),
-      r.data.media.map((m) => el('tr', {}, el('td', {}, m.file), el('td', {}, size(m.size))))));
+    el('table', { class: 'list', id: 'media' },
+      el('tr', {}, el('th', {}, t('col.thumb')), el('th', {}, t('col.file')), el('th', {}, t('col.size'))),
+      r.data.media.map(mediaRow)));
 }
 
 /* ---- preview ---------------------------------------------------------------------------- */
