@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define KZ_ABI_MAJOR 1
-#define KZ_ABI_MINOR 4
+#define KZ_ABI_MINOR 5
 #define KZ_ABI_VERSION ((uint32_t)((KZ_ABI_MAJOR << 16) | KZ_ABI_MINOR))
 #define KZ_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 
@@ -102,9 +102,12 @@ typedef struct kz_host_api {
         __attribute__((format(printf, 3, 4)));
 
     /* Resolve a media path from the item against the content root. Absolute paths and
-     * paths escaping the root with ".." (after resolving symlinks) are refused. On success
-     * writes the absolute path into out and returns KZ_OK; on failure logs why with
-     * file:line and returns KZ_ERR. The file must exist and be a readable regular file. */
+     * paths escaping the root with ".." (after resolving symlinks) are refused; symlinks
+     * that stay inside the root are resolved here. On success writes the absolute path
+     * (symlinks resolved) into out and returns KZ_OK; on failure logs why with file:line
+     * and returns KZ_ERR. The file must exist and be a readable regular file. The path is
+     * for messages and for open_media(): opening it by path would race with a content editor
+     * who swaps a component for a symlink in between. */
     int (*resolve_media)(kz_host *host, const char *key, char *out, size_t out_size);
 
     /* Font lookup: path of the first font of the chain for a role ("regular", "bold");
@@ -157,6 +160,14 @@ typedef struct kz_host_api {
      * returns KZ_ERR; KZ_OK when it is within the limit or the format has no header the host
      * reads (image_load's decoder then applies the limit). Cheap enough for create(). */
     int (*image_probe)(kz_host *host, const char *path);
+    /* Appended in minor 5. Open a path that resolve_media() gave, for reading: a read-only
+     * descriptor (close-on-exec; the caller closes) opened beneath the content directory
+     * without following any symlink, so that a directory or the file swapped for a symlink
+     * since resolve_media() cannot make the player read outside the content directory. -1
+     * when it cannot be opened or is refused, logged with file:line. Open media through it
+     * (image_load() and image_probe() do), at the moment of use, never by path. Safe to call
+     * from a plugin's worker thread. Test KZ_API_HAS(api, open_media). */
+    int (*open_media)(kz_host *host, const char *path);
 } kz_host_api;
 
 /* True when the host's table is long enough to hold field (appended services). */

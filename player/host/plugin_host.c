@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -415,10 +417,76 @@ static void image_error(kz_host *h, const char *path, const char *err)
         h_param_error(h, NULL, "%s: %s", base ? base + 1 : path, err);
 }
 
+int kz_host_open_root(const char *dir)
+{
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fd >= 3)
+        return fd;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return high;
+}
+
+/* Open path (an absolute path from resolve_media) beneath the content root, following no
+ * symlink: resolve_media resolved the in-root symlinks already, so a symlink met now was put
+ * there since (an editor racing the check) and is refused. A descriptor, or -1 with the
+ * reason in err. */
+static int media_open(kz_host *h, const char *path, char *err, size_t errlen)
+{
+    const char *root = h->env->content_root;
+    char rootreal[PATH_MAX];
+    if (!root || !realpath(root, rootreal)) {
+        snprintf(err, errlen, "the content directory %s does not exist", root ? root : "?");
+        return -1;
+    }
+    size_t rl = strcmp(rootreal, "/") ? strlen(rootreal) : 0;
+    if (strncmp(path, rootreal, rl) != 0 || path[rl] != '/') {
+        snprintf(err, errlen, "%s is outside the content directory %s", path, rootreal);
+        return -1;
+    }
+    int dir = h->env->content_fd > 0 ? h->env->content_fd : kz_host_open_root(rootreal);
+    int fd = dir < 0 ? -1 : kz_open_beneath(dir, path + rl + 1);
+    int e = errno;
+    if (dir >= 0 && dir != h->env->content_fd)
+        close(dir);
+    if (fd == KZ_NOT_REGULAR)
+        snprintf(err, errlen, "%s: %s", path, KZ_NOT_REGULAR_WHY);
+    else if (fd < 0 && (e == ELOOP || e == EXDEV))
+        snprintf(err, errlen, "%s: refused: a symbolic link on the way now (the file or a folder "
+                 "was replaced after the check); media are opened through real folders of %s "
+                 "only", path, rootreal);
+    else if (fd < 0)
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
+    return fd < 0 ? -1 : fd;
+}
+
+static int h_open_media(kz_host *h, const char *path)
+{
+    char err[PATH_MAX + 300];
+    int fd = media_open(h, path, err, sizeof err);
+    if (fd < 0)
+        h_param_error(h, kz_params_get(&h->item->params, "file") ? "file" : NULL, "%s", err);
+    return fd;
+}
+
+/* The decoders read a picture by name: give them the descriptor's, which names what was
+ * opened safely, whatever happens to the path since. */
+static void fd_name(int fd, char *out, size_t n) { snprintf(out, n, "/proc/self/fd/%d", fd); }
+
 static int h_image_probe(kz_host *h, const char *path)
 {
-    char err[256];
-    if (kz_image_check_header(path, h->env->max_pixels, err, sizeof err)) {
+    char err[PATH_MAX + 300], name[32];
+    int fd = media_open(h, path, err, sizeof err);
+    if (fd < 0) {
+        image_error(h, path, err);
+        return KZ_ERR;
+    }
+    fd_name(fd, name, sizeof name);
+    int rc = kz_image_check_header(name, h->env->max_pixels, err, sizeof err);
+    close(fd);
+    if (rc) {
         image_error(h, path, err);
         return KZ_ERR;
     }
@@ -429,8 +497,16 @@ static SDL_Surface *h_image_load(kz_host *h, const char *path)
 {
     uint8_t *px;
     int w, hh;
-    char err[256];
-    if (kz_image_load_limited(path, h->env->max_pixels, &px, &w, &hh, err, sizeof err)) {
+    char err[PATH_MAX + 300], name[32];
+    int fd = media_open(h, path, err, sizeof err);
+    if (fd < 0) {
+        image_error(h, path, err);
+        return NULL;
+    }
+    fd_name(fd, name, sizeof name);
+    int rc = kz_image_load_limited(name, h->env->max_pixels, &px, &w, &hh, err, sizeof err);
+    close(fd);
+    if (rc) {
         image_error(h, path, err);
         return NULL;
     }
@@ -484,6 +560,7 @@ static const kz_host_api host_api = {
     .hwdec = h_hwdec,
     .max_pixels = h_max_pixels,
     .image_probe = h_image_probe,
+    .open_media = h_open_media,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

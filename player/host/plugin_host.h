@@ -32,7 +32,15 @@ typedef struct kz_host_env {
     const char *timezone;
     const char *hwdec;        /* player.ini [video] hwdec; NULL reads as "none" */
     long max_pixels;          /* [player] max_pixels: larger pictures and videos are refused */
+    /* A descriptor of content_root (kz_host_open_root), owned by whoever fills the env, held
+     * so that media are opened beneath it (kz_open_beneath, lib/regfile.h). 0 when unset
+     * (tests): each open then opens content_root for itself. */
+    int content_fd;
 } kz_host_env;
+
+/* An O_PATH descriptor of the directory dir (close-on-exec, numbered 3 or above so that 0 can
+ * mean unset in kz_host_env), or -1 (errno set). */
+int kz_host_open_root(const char *dir);
 
 /* Create an instance for every item of the model (plugin create(), unknown-key check,
  * duration). Items that fail are marked unplayable (logged with file:line). deep: also

@@ -4,6 +4,7 @@
 #include "screen/captions.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -20,6 +22,7 @@
 #include "base/params.h"
 #include "base/timeutil.h"
 #include "host/plugin_host.h"
+#include "regfile.h" /* lib/regfile.h */
 #include "screen/player.h"
 
 #define LOG "captions"
@@ -228,6 +231,12 @@ static const char *ass_text_field(const char *ass)
 
 int kz_cues_load(const char *path, kz_cue_list *out, char *err, size_t errlen)
 {
+    return kz_cues_load_fd(path, -1, out, err, errlen);
+}
+
+int kz_cues_load_fd(const char *path, int fd, kz_cue_list *out, char *err, size_t errlen)
+{
+    char name[32];
     AVFormatContext *fmt = NULL;
     AVCodecContext *dec = NULL;
     AVPacket *pkt = NULL;
@@ -248,7 +257,9 @@ int kz_cues_load(const char *path, kz_cue_list *out, char *err, size_t errlen)
     kz_caption_lang(path, out->lang, sizeof out->lang);
     /* The format follows the name, so that a stray file is not taken for something else. */
     const AVInputFormat *ifmt = av_find_input_format(fname);
-    if ((e = avformat_open_input(&fmt, path, ifmt, NULL)) < 0) {
+    if (fd >= 0)
+        snprintf(name, sizeof name, "/proc/self/fd/%d", fd); /* what was opened, not the path */
+    if ((e = avformat_open_input(&fmt, fd >= 0 ? name : path, ifmt, NULL)) < 0) {
         snprintf(err, errlen, "cannot open: %s", av_err2str(e));
         goto fail;
     }
@@ -468,6 +479,44 @@ static int confine(const char *root, const char *rel, char *out, char *err, size
     return 0;
 }
 
+/* Load the caption file abs (resolved by confine or found beside the media) through a
+ * descriptor opened beneath root with no symlink followed: a file or folder swapped for a
+ * symlink since it was resolved, or a sidecar that is a symlink, is refused. */
+static int load_confined(const char *root, const char *abs, kz_cue_list *l, char *err,
+                         size_t errlen)
+{
+    char rootreal[PATH_MAX], real[PATH_MAX];
+    if (!realpath(root, rootreal)) {
+        snprintf(err, errlen, "the content directory %s does not exist", root);
+        return -1;
+    }
+    if (!realpath(abs, real)) { /* a sidecar that is a symlink inside the root is fine */
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    size_t rl = strcmp(rootreal, "/") ? strlen(rootreal) : 0;
+    if (strncmp(real, rootreal, rl) || real[rl] != '/') {
+        snprintf(err, errlen, "%s is outside the content directory %s", real, rootreal);
+        return -1;
+    }
+    int dir = kz_host_open_root(rootreal);
+    int fd = dir < 0 ? -1 : kz_open_beneath(dir, real + rl + 1);
+    int e = errno;
+    if (dir >= 0)
+        close(dir);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s",
+                 fd == KZ_NOT_REGULAR       ? KZ_NOT_REGULAR_WHY
+                 : e == ELOOP || e == EXDEV ? "refused: a symbolic link on the way now (the "
+                                              "file or a folder was replaced after the check)"
+                                            : strerror(e));
+        return -1;
+    }
+    int rc = kz_cues_load_fd(abs, fd, l, err, errlen);
+    close(fd);
+    return rc;
+}
+
 static int lang_rank(const char *lang)
 {
     return !strcmp(lang, "ja") ? 0 : !strcmp(lang, "und") ? 2 : 1;
@@ -610,7 +659,7 @@ static int attach_item(kz_item *it, const char *root)
     for (int i = 0; i < nf; i++) {
         if (c && c->langs) {
             kz_cue_list *l = &c->langs[c->n_langs];
-            if (kz_cues_load(files[i], l, err, sizeof err) == 0) {
+            if (load_confined(root, files[i], l, err, sizeof err) == 0) {
                 int dup = 0;
                 for (int k = 0; k < c->n_langs; k++)
                     dup |= !strcmp(c->langs[k].lang, l->lang);

@@ -31,6 +31,9 @@ typedef struct kz_cue_list {
 /* Load an SRT (.srt) or WebVTT (.vtt) file. Returns 0, or -1 with the reason in err (a file
  * that cannot be read or decoded, or holds no cue). */
 int kz_cues_load(const char *path, kz_cue_list *out, char *err, size_t errlen);
+/* The same from fd (borrowed; opened beneath the content root): path names it (format,
+ * language, messages) and is not opened again. */
+int kz_cues_load_fd(const char *path, int fd, kz_cue_list *out, char *err, size_t errlen);
 void kz_cues_free(kz_cue_list *l);
 /* Indices of the cues shown at t, in list order; returns how many (at most max). */
 size_t kz_cues_at(const kz_cue_list *l, kz_us t, size_t *idx, size_t max);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <SDL2/SDL_ttf.h>
 
@@ -100,6 +101,11 @@ int kz_player_open(kz_player *p, const kz_player_opts *o)
     p->env.timezone = p->cfg.timezone;
     p->env.hwdec = p->cfg.hwdec;
     p->env.max_pixels = p->cfg.max_pixels;
+    /* Held for the player's life: media are opened beneath it, never by path. A missing
+     * folder is reported by each item's resolve_media; opens then try it again each time. */
+    p->env.content_fd = kz_host_open_root(p->cfg.content);
+    if (p->env.content_fd < 0)
+        p->env.content_fd = 0;
     load_model(p, &p->model);
     if (!p->opts.playlist_text)
         kz_layouts_load(&p->layouts, p->cfg.playlists);
@@ -420,6 +426,9 @@ void kz_player_close(kz_player *p)
     kz_layouts_free(&p->layouts);
     kz_fonts_free(&p->fonts);
     kz_registry_free(&p->registry);
+    if (p->env.content_fd > 0)
+        close(p->env.content_fd);
+    p->env.content_fd = 0;
     if (p->aired)
         fclose(p->aired);
     if (TTF_WasInit())

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <kizuna/plugin.h>
 
@@ -92,8 +93,19 @@ static int read_text_file(notice *n, const char *key, char **title, char **body)
     char path[PATH_MAX];
     if (n->api->resolve_media(n->host, key, path, sizeof path) != KZ_OK)
         return -1;
-    int not_regular;
-    FILE *f = kz_fopen_regular(path, &not_regular);
+    int not_regular = 0;
+    FILE *f;
+    if (KZ_API_HAS(n->api, open_media) && n->api->open_media) {
+        /* Beneath the content root, no symlink followed (refusals logged by the host). */
+        int fd = n->api->open_media(n->host, path);
+        if (fd < 0)
+            return -1;
+        f = fdopen(fd, "rb");
+        if (!f)
+            close(fd);
+    } else {
+        f = kz_fopen_regular(path, &not_regular);
+    }
     if (!f) {
         n->api->param_error(n->host, key, "%s: %s", path,
                             not_regular ? KZ_NOT_REGULAR_WHY : strerror(errno));

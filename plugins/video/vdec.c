@@ -44,17 +44,27 @@ static int header_is_enough(const AVFormatContext *fmt)
     return video;
 }
 
+/* What libavformat opens: fd's own name when the file was opened already (the host's
+ * open_media, beneath the content root), so that the path is not walked again. */
+static const char *input_name(const char *path, int fd, char *buf, size_t n)
+{
+    if (fd < 0)
+        return path;
+    snprintf(buf, n, "/proc/self/fd/%d", fd);
+    return buf;
+}
+
 /* Open the container and find the stream info; shared by vd_open and the probe. */
-static int open_input(const char *path, long max_pixels, AVFormatContext **out, char *err,
-                      size_t errlen)
+static int open_input(const char *path, int fd, long max_pixels, AVFormatContext **out,
+                      char *err, size_t errlen)
 {
     AVFormatContext *fmt = NULL;
     AVDictionary **sopts = NULL;
     unsigned nopts;
     char lim[32];
-    char e[128];
+    char e[128], name[32];
     struct stat st;
-    if (stat(path, &st) != 0) {
+    if (fd >= 0 ? fstat(fd, &st) != 0 : stat(path, &st) != 0) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
     }
@@ -62,7 +72,7 @@ static int open_input(const char *path, long max_pixels, AVFormatContext **out, 
         snprintf(err, errlen, "empty file (0 bytes)");
         return -1;
     }
-    int r = avformat_open_input(&fmt, path, NULL, NULL);
+    int r = avformat_open_input(&fmt, input_name(path, fd, name, sizeof name), NULL, NULL);
     if (r < 0) {
         averr(r, e, sizeof e);
         snprintf(err, errlen, "not a media file libavformat can read (%s)", e);
@@ -116,8 +126,8 @@ static kz_us clip_duration(AVFormatContext *fmt, int s)
     return 0;
 }
 
-int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, long max_pixels,
-            char *err, size_t errlen)
+int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *hwdec,
+            long max_pixels, char *err, size_t errlen)
 {
     char e[128];
     const AVCodec *codec;
@@ -143,7 +153,7 @@ int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, l
     }
     if (max_pixels <= 0)
         max_pixels = VD_MAX_PIXELS_DEFAULT;
-    if (open_input(path, max_pixels, &d->fmt, err, errlen) < 0)
+    if (open_input(path, fd, max_pixels, &d->fmt, err, errlen) < 0)
         goto fail;
     d->stream = find_video(d->fmt, err, errlen);
     if (d->stream < 0)
@@ -638,11 +648,11 @@ static struct probe_entry {
 static int probe_next;
 static pthread_mutex_t probe_mu = PTHREAD_MUTEX_INITIALIZER;
 
-int vd_probe_duration(const char *path, kz_us *out, char *err, size_t errlen)
+int vd_probe_duration(const char *path, int fd, kz_us *out, char *err, size_t errlen)
 {
     struct stat st;
     AVFormatContext *fmt = NULL;
-    if (stat(path, &st) != 0) {
+    if (fd >= 0 ? fstat(fd, &st) != 0 : stat(path, &st) != 0) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
     }
@@ -658,7 +668,7 @@ int vd_probe_duration(const char *path, kz_us *out, char *err, size_t errlen)
     }
     pthread_mutex_unlock(&probe_mu);
 
-    if (open_input(path, 0, &fmt, err, errlen) < 0)
+    if (open_input(path, fd, 0, &fmt, err, errlen) < 0)
         return -1;
     int s = find_video(fmt, err, errlen);
     kz_us dur = s >= 0 ? clip_duration(fmt, s) : 0;

@@ -91,8 +91,10 @@ typedef struct vd {
 /* max_pixels: frames above width x height pixels are refused from the codec parameters,
  * before decoding (<= 0: VD_MAX_PIXELS_DEFAULT). */
 #define VD_MAX_PIXELS_DEFAULT 40000000L
-int vd_open(vd *d, const char *path, int threads, int loop, const char *hwdec, long max_pixels,
-            char *err, size_t errlen);
+/* fd: the file opened already (the host's open_media; borrowed, the caller may close it
+ * once vd_open returns), path then only names it in messages; -1: open path itself. */
+int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *hwdec,
+            long max_pixels, char *err, size_t errlen);
 /* After vd_open, before vd_start: also decode the audio stream, if there is one, resampled
  * to rate Hz S16 stereo. 1: audio on; 0: no audio stream; -1: it cannot be decoded (reason
  * in err; the video plays on, muted). */
@@ -113,5 +115,6 @@ void vd_drop_locked(vd *d);                         /* discards the front frame 
 
 /* The clip's length without opening a decoder: container duration, falling back to the
  * stream's. Cached in-process by path + size + mtime. -1 with a reason in err. */
-int vd_probe_duration(const char *path, kz_us *out, char *err, size_t errlen);
+/* fd as in vd_open; the cache key is still path (+ size + mtime of what fd names). */
+int vd_probe_duration(const char *path, int fd, kz_us *out, char *err, size_t errlen);
 #endif

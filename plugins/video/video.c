@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
@@ -167,12 +168,35 @@ static void v_destroy(kz_instance **inst)
 
 /* --- duration / check ------------------------------------------------------------------- */
 
+/* The clip opened through the host (ABI minor 5: beneath the content root, no symlink
+ * followed), for vd_open and the probe: 0 with *fd (-1 from an older host: the decoder opens
+ * the path itself), -1 when the host refused it (logged with file:line). */
+static int open_clip(video *v, int *fd)
+{
+    *fd = -1;
+    if (!KZ_API_HAS(api(v), open_media) || !api(v)->open_media)
+        return 0;
+    *fd = api(v)->open_media(v->host, v->path);
+    return *fd < 0 ? -1 : 0;
+}
+
+static void close_clip(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
 static kz_us v_duration(kz_instance *inst)
 {
     video *v = inst;
     kz_us d;
     char err[256];
-    if (vd_probe_duration(v->path, &d, err, sizeof err) < 0) {
+    int fd;
+    if (open_clip(v, &fd) < 0)
+        return KZ_DURATION_UNKNOWN;
+    int r = vd_probe_duration(v->path, fd, &d, err, sizeof err);
+    close_clip(fd);
+    if (r < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err); /* the host caches: once */
         return KZ_DURATION_UNKNOWN;
     }
@@ -212,7 +236,12 @@ static int v_check(kz_instance *inst)
     video *v = inst;
     vd d;
     char err[256];
-    if (vd_open(&d, v->path, 1, 0, "none", pixel_limit(v), err, sizeof err) < 0) {
+    int fd;
+    if (open_clip(v, &fd) < 0)
+        return 1;
+    int r = vd_open(&d, v->path, fd, 1, 0, "none", pixel_limit(v), err, sizeof err);
+    close_clip(fd);
+    if (r < 0) {
         api(v)->param_error(v->host, "file", "%s: %s", v->name, err);
         return 1;
     }
@@ -280,8 +309,13 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     v->failed = 0;
     v->ended_logged = 0;
     const char *hw = KZ_API_HAS(api(v), hwdec) && api(v)->hwdec ? api(v)->hwdec(v->host) : "none";
-    if (vd_open(&v->dec, v->path, v->threads, v->loop, hw, pixel_limit(v), err, sizeof err) <
-        0) {
+    int fd;
+    if (open_clip(v, &fd) < 0)
+        return KZ_ERR;
+    int r = vd_open(&v->dec, v->path, fd, v->threads, v->loop, hw, pixel_limit(v), err,
+                    sizeof err);
+    close_clip(fd);
+    if (r < 0) {
         api(v)->log(v->host, KZ_LOG_ERROR, "%s: %s", v->name, err);
         return KZ_ERR;
     }
