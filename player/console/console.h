@@ -102,7 +102,7 @@ void kz_cresp_bytes(kz_cresp *rs, int status, const char *type, char *owned, siz
 /* campaigns.c: GET /api/campaigns, GET/PUT/DELETE /api/campaigns/FILE, POST /api/undo,
  * POST /api/bulk */
 int kz_console_campaigns(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
-/* views.c: /api/preview, /api/plan, /api/keys, /api/report, /api/screen/... */
+/* views.c: /api/preview, /api/check, /api/plan, /api/keys, /api/report, /api/screen/... */
 int kz_console_views(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
 /* media.c: GET /api/media, PUT /api/media/NAME (probe, flash analysis, then the name),
  * GET /api/thumbs/NAME (thumbs.c) */

@@ -139,8 +139,8 @@ static int place(const char *src, const char *dst)
     return rc;
 }
 
-int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems, int *errors,
-                   char *err, size_t errlen)
+static int check_set(kz_console *c, const kz_change *ch, int n, const char *at,
+                     json_t **problems, int *errors, char *err, size_t errlen)
 {
     char tmp[PATH_MAX], pl[PATH_MAX + 16], cfgpath[PATH_MAX + 16];
     *problems = NULL;
@@ -196,7 +196,8 @@ int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems,
         goto out;
     }
     snprintf(cfgpath, sizeof cfgpath, "%s/player.ini", tmp);
-    const char *argv[] = {"check", "--config", cfgpath, "--format", "json", NULL};
+    const char *argv[] = {"check", "--config", cfgpath, "--format", "json",
+                          at ? "--at" : NULL, at, NULL};
     char *out = NULL, *msgs = malloc(256 * 1024);
     size_t len;
     if (!msgs) {
@@ -225,6 +226,18 @@ out:
         closedir(d);
     kz_crmtree(tmp);
     return rc;
+}
+
+int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems, int *errors,
+                   char *err, size_t errlen)
+{
+    return check_set(c, ch, n, NULL, problems, errors, err, errlen);
+}
+
+int kz_store_check_at(kz_console *c, const char *at, json_t **problems, int *errors, char *err,
+                      size_t errlen)
+{
+    return check_set(c, NULL, 0, at, problems, errors, err, errlen);
 }
 
 static void clear_undo(kz_console *c)

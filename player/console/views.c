@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "console/console.h"
+#include "console/store.h"
 #include "console/util.h"
 #include "ops/control.h"
 
@@ -75,6 +76,28 @@ static void preview(kz_console *c, const kz_creq *rq, kz_cresp *rs)
     else
         child_error(rs, st, err);
     kz_crmtree(dir);
+}
+
+/* GET /api/check?at=TIME: kizuna check of the set as it is, as of that moment (what the
+ * preview's "check this moment" shows) */
+static void check_at(kz_console *c, const kz_creq *rq, kz_cresp *rs)
+{
+    const char *at = kz_creq_arg(rq, "at");
+    if (!time_arg_ok(at)) {
+        kz_cresp_error(rs, 400, "bad_time", "at: expected a date and time such as "
+                       "2025-02-03T12:00");
+        return;
+    }
+    json_t *problems = NULL;
+    int errors = 0;
+    char err[600];
+    if (kz_store_check_at(c, at, &problems, &errors, err, sizeof err)) {
+        kz_cresp_errorp(rs, 500, "check_failed", json_pack("{s:s}", "detail", err), "%s", err);
+        return;
+    }
+    json_t *o = json_pack("{s:s,s:i,s:o}", "at", at, "errors", errors, "problems", problems);
+    kz_cresp_json(rs, 200, o ? json_dumps(o, JSON_COMPACT) : NULL);
+    json_decref(o);
 }
 
 static void plan(kz_console *c, const kz_creq *rq, kz_cresp *rs)
@@ -305,6 +328,8 @@ int kz_console_views(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char 
     int get = !strcmp(rq->method, "GET");
     if (get && !strcmp(rq->path, "/api/preview"))
         preview(c, rq, rs);
+    else if (get && !strcmp(rq->path, "/api/check"))
+        check_at(c, rq, rs);
     else if (get && !strcmp(rq->path, "/api/plan"))
         plan(c, rq, rs);
     else if (get && !strcmp(rq->path, "/api/keys"))

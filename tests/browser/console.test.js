@@ -134,6 +134,13 @@ async function main() {
     fs.writeFileSync(path.join(OUT, 'preview-frame.png'), Buffer.from(png));
     const natural = await page.$eval('#preview-img', (i) => [i.naturalWidth, i.naturalHeight]);
     check(natural[0] === 960 && natural[1] === 540, 'the landscape preview is a 960x540 picture');
+    /* check --at from the preview: the demo as of 3 February has the handprint unveiling over */
+    await page.click('#check-at');
+    await page.waitForSelector('#check-summary', { timeout: 60000 });
+    check((await page.textContent('#check-summary')).includes('2025-02-03T12:00:00'), 'the check runs as of the preview\'s moment: ' +
+          (await page.textContent('#check-summary')).trim());
+    check(await page.$('#check-result [data-code="campaign_past"]') !== null, 'and says, in Japanese, which campaign is over: ' +
+          (await page.textContent('#check-result [data-code="campaign_past"]')).trim());
     await shot('06-preview');
     const at = await page.inputValue('#at-time');
     await page.click('#next-slot');

@@ -654,6 +654,31 @@ static void test_thumbnails(void **state)
     json_decref(r);
 }
 
+/* kizuna check --at from the console: the set as it is, as of a moment */
+static void test_check_at(void **state)
+{
+    fx *x = *state;
+    int st;
+    json_t *r = call(x, "GET", "/api/check?at=2025-02-03T12:00:00", NULL, 0, &st, NULL);
+    if (st != 200)
+        fail_msg("%d: %s", st, json_dumps(r, 0));
+    assert_int_equal(json_integer_value(json_object_get(r, "errors")), 0);
+    assert_null(problem_of(r, "a.ini", "campaign_past"));
+    json_decref(r);
+    r = call(x, "GET", "/api/check?at=2026-03-01", NULL, 0, &st, NULL);
+    assert_int_equal(st, 200);
+    json_t *p = problem_of(r, "a.ini", "campaign_past");
+    if (!p)
+        fail_msg("no campaign_past in %s", json_dumps(r, 0));
+    assert_string_equal(param(p, "campaign"), "barrier-free");
+    assert_string_equal(param(p, "day"), "2025-02-28");
+    json_decref(r);
+    r = call(x, "GET", "/api/check?at=tomorrow;rm", NULL, 0, &st, NULL);
+    assert_int_equal(st, 400);
+    assert_string_equal(str(r, "code"), "bad_time");
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -669,6 +694,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flash_fail_needs_override, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thumbnails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_at, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -657,6 +657,16 @@ async function viewPreview(v) {
   const info = el('p', { id: 'preview-info', class: 'hint' });
   const onAir = el('p', { id: 'on-air' });
   const strip = el('div', { class: 'timeline', id: 'timeline' });
+  /* kizuna check --at that moment: the warnings and errors of the set as of then */
+  const checkOut = el('div', { id: 'check-result' });
+  const checkAt = async () => {
+    checkOut.replaceChildren(el('p', { class: 'hint' }, t('preview.checking')));
+    const r = await KZ_API.get('/api/check?at=' + encodeURIComponent(at()));
+    if (!r.ok) { checkOut.replaceChildren(el('p', { class: 'err' }, errText(r))); return; }
+    const ps = r.data.problems || [];
+    checkOut.replaceChildren(el('p', { class: 'hint', id: 'check-summary' },
+      t('preview.checked', { at: r.data.at, errors: r.data.errors, n: ps.length })), problemsList(ps));
+  };
   let slots = [], slotDay = null, shown = 0;
   const at = () => day.value + 'T' + (time.value.length === 5 ? time.value + ':00' : time.value);
   const setAt = (s) => { day.value = s.slice(0, 10); time.value = s.slice(11, 19); };
@@ -716,8 +726,9 @@ async function viewPreview(v) {
     el('div', { class: 'toolbar' }, day, time, orient,
       el('button', { class: 'primary', id: 'show', onclick: show }, t('preview.show')),
       el('button', { id: 'prev-slot', onclick: () => step(-1) }, t('preview.prev')),
-      el('button', { id: 'next-slot', onclick: () => step(1) }, t('preview.next'))),
-    info, onAir, el('div', { class: 'hint' }, t('preview.timeline')), strip, box);
+      el('button', { id: 'next-slot', onclick: () => step(1) }, t('preview.next')),
+      el('button', { id: 'check-at', onclick: checkAt }, t('preview.check'))),
+    info, onAir, el('div', { class: 'hint' }, t('preview.timeline')), strip, checkOut, box);
   show();
 }
 
