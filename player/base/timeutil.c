@@ -177,6 +177,78 @@ void kz_time_format(kz_us t, char *out, size_t n)
              off / 3600, (off / 60) % 60);
 }
 
+/* Proleptic Gregorian date of a day count from 1970-01-01 (days_from_civil's inverse). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+static char *put2(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+void kz_time_format_memo(kz_time_memo *c, kz_us t, char *out, size_t n)
+{
+    int64_t s = t >= 0 ? t / KZ_US_PER_S : -((-t + KZ_US_PER_S - 1) / KZ_US_PER_S);
+    if (!c->valid || s < c->lo || s > c->hi) {
+        struct tm a, b;
+        time_t ta = (time_t)s, tb = (time_t)(s + 86399);
+        c->valid = 0;
+        if (!localtime_r(&ta, &a) || !localtime_r(&tb, &b) || a.tm_gmtoff != b.tm_gmtoff) {
+            kz_time_format(t, out, n); /* a change within the day: ask for this instant */
+            return;
+        }
+        c->valid = 1;
+        c->lo = s;
+        c->hi = s + 86399;
+        c->off = a.tm_gmtoff;
+    }
+    int64_t w = s + c->off, days = (w >= 0 ? w : w - 86399) / 86400, sec = w - days * 86400;
+    int y, mo, d;
+    civil_from_days(days, &y, &mo, &d);
+    long off = c->off < 0 ? -c->off : c->off;
+    int ms = (int)(((t % KZ_US_PER_S) + KZ_US_PER_S) % KZ_US_PER_S / 1000);
+    if (y < 0 || y > 9999 || off / 3600 > 99 || n < 32) {
+        kz_time_format(t, out, n); /* kz_time_format's own text, digits written out below */
+        return;
+    }
+    /* "%04d-%02d-%02dT%02d:%02d:%02d[.%03d]%c%02ld:%02ld", as kz_time_format */
+    char *p = out;
+    p = put2(p, y / 100);
+    p = put2(p, y % 100);
+    *p++ = '-';
+    p = put2(p, mo);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = 'T';
+    p = put2(p, (int)(sec / 3600));
+    *p++ = ':';
+    p = put2(p, (int)(sec / 60 % 60));
+    *p++ = ':';
+    p = put2(p, (int)(sec % 60));
+    if (ms) {
+        *p++ = '.';
+        *p++ = (char)('0' + ms / 100);
+        p = put2(p, ms % 100);
+    }
+    *p++ = c->off < 0 ? '-' : '+';
+    p = put2(p, (int)(off / 3600));
+    *p++ = ':';
+    p = put2(p, (int)(off / 60 % 60));
+    *p = '\0';
+}
+
 kz_us kz_local_day_start(kz_us t)
 {
     struct tm tm;

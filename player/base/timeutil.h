@@ -3,6 +3,7 @@
 #ifndef KZ_TIMEUTIL_H
 #define KZ_TIMEUTIL_H
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "kizuna/plugin.h"
@@ -16,6 +17,18 @@ const char *kz_tz_name(void);
 int kz_time_parse(const char *s, kz_us *out);
 /* Format as 2025-01-27T15:15:00+09:00 in the player's zone (millis when non-zero). */
 void kz_time_format(kz_us t, char *out, size_t n);
+/* The same text for many instants (a plan's thousands of slots): the zone's offset is kept
+ * for the day after the last instant that needed a localtime_r (glibc parses the zone's rule
+ * string again on every call for instants after its last listed transition, e.g. all of
+ * Asia/Tokyo since 1951). A day whose two ends have the same offset has none other in
+ * between: the timeline's own assumption (at most one change within a day, schedule.c).
+ * Zero-initialise; one per thread. */
+typedef struct kz_time_memo {
+    int valid;
+    int64_t lo, hi; /* seconds [lo, hi] have UTC offset off */
+    long off;
+} kz_time_memo;
+void kz_time_format_memo(kz_time_memo *c, kz_us t, char *out, size_t n);
 
 /* Local midnight at or before t, and the next one after t (DST-aware). */
 kz_us kz_local_day_start(kz_us t);

@@ -93,12 +93,16 @@ static void text_table(FILE *f, const kz_key *keys)
 }
 
 /* An item with every key of the plugin set to its example: what `kizuna check` must accept
- * (tests/integration/test_keys.sh). LANG becomes en. */
+ * (tests/integration/test_keys.sh). LANG becomes en. A key without an example is left out:
+ * it belongs to another form of the item (video's stream, fallback and ca_file replace file;
+ * their example would also make check probe a network address). */
 static void ini_example(FILE *f, const kz_plugin *d)
 {
     fprintf(f, "[example-%s]\nplugin = %s\nduration = 10s\n", d->name, d->name);
     for (const kz_key *k = d->keys; k && k->name; k++) {
         size_t n = strlen(k->name);
+        if (!k->example)
+            continue;
         if (n > 5 && !strcmp(k->name + n - 5, ".LANG"))
             fprintf(f, "%.*s.en = %s\n", (int)(n - 5), k->name, k->example ? k->example : "");
         else

@@ -57,6 +57,23 @@ static const char *campaign_of(const kz_model *m, const kz_item *it)
     return in.campaign;
 }
 
+/* The civil day holding t, with its bounds, remembered: consecutive slots are mostly in the
+ * same day, and finding a day costs several localtime_r calls. */
+typedef struct dayspan {
+    int day;
+    kz_us ds, de; /* [ds, de) is day; empty when de <= ds */
+} dayspan;
+
+static int day_at(dayspan *c, kz_us t)
+{
+    if (c->de <= c->ds || t < c->ds || t >= c->de) {
+        c->day = kz_schedule_day_of(t);
+        c->ds = kz_schedule_wall(c->day, 0);
+        c->de = kz_schedule_wall(c->day + 1, 0);
+    }
+    return c->day;
+}
+
 /* Totals are kept per zone and campaign. */
 static int stat_index(plan *pl, int zone, const char *campaign)
 {
@@ -94,6 +111,7 @@ static int build(plan *pl)
     for (int d = 0; d < pl->n_days; d++)
         pl->days[d].day = pl->day0 + d;
     int nz = kz_schedule_zone_count(m);
+    dayspan dc = {0};
     for (int z = 0; z < nz; z++) {
         if (stat_index(pl, z, NULL) < 0) /* standby first */
             return -1;
@@ -116,9 +134,8 @@ static int build(plan *pl)
             pl->tot[ci].airtime += b - a;
             /* per day: plays on the day the slot starts (within range), airtime split */
             for (kz_us t = a; t < b;) {
-                int d = kz_schedule_day_of(t) - pl->day0;
-                kz_us de = kz_schedule_wall(d + pl->day0 + 1, 0);
-                kz_us e = b < de ? b : de;
+                int d = day_at(&dc, t) - pl->day0;
+                kz_us e = b < dc.de ? b : dc.de;
                 if (d >= 0 && d < pl->n_days) {
                     pl->days[d].c[ci].airtime += e - t;
                     if (t == a && s.item && s.start >= pl->from)
@@ -128,7 +145,7 @@ static int build(plan *pl)
             }
             if (s.end <= s.start)
                 break;
-            kz_schedule_zone_next(m, z, &s, &s);
+            kz_schedule_walk_next(m, z, &s, &s); /* nothing is dropped while we walk */
         }
     }
     return 0;
@@ -185,11 +202,10 @@ static void html_str(FILE *f, const char *s)
 
 /* --- text, CSV, JSON ----------------------------------------------------------------------- */
 
-static void row_fields(const plan *pl, const prow *r, char *a, char *b, size_t n)
+static void row_fields(kz_time_memo *tm, const prow *r, char *a, char *b, size_t n)
 {
-    kz_time_format(r->s.start, a, n);
-    kz_time_format(r->s.end, b, n);
-    (void)pl;
+    kz_time_format_memo(tm, r->s.start, a, n);
+    kz_time_format_memo(tm, r->s.end, b, n);
 }
 
 static int same_campaign(const char *x, const char *y)
@@ -289,6 +305,7 @@ static void out_summary(const plan *pl, FILE *f)
 static void out_text(const plan *pl, FILE *f)
 {
     char a[48], b[48], d[32];
+    kz_time_memo tm = {0};
     kz_time_format(pl->from, a, sizeof a);
     kz_time_format(pl->to, b, sizeof b);
     fprintf(f, "# kizuna plan %s .. %s (%s), %zu slots\n", a, b, kz_tz_name(), pl->n);
@@ -298,7 +315,7 @@ static void out_text(const plan *pl, FILE *f)
             "item", "campaign");
     for (size_t i = 0; i < pl->n; i++) {
         const prow *r = &pl->rows[i];
-        row_fields(pl, r, a, b, sizeof a);
+        row_fields(&tm, r, a, b, sizeof a);
         const char *c = campaign_of(pl->m, r->s.item);
         fprintf(f, "%-25s  %-25s  %-8s  %-20s  %-32s  %s\n", a, b,
                 kz_schedule_zone_name(pl->m, r->zone), playlist_of(pl->m, r->s.item),
@@ -335,10 +352,11 @@ static void out_text(const plan *pl, FILE *f)
 static void out_csv(const plan *pl, FILE *f)
 {
     char a[48], b[48];
+    kz_time_memo tm = {0};
     fputs("start,end,zone,playlist,item,campaign\n", f);
     for (size_t i = 0; i < pl->n; i++) {
         const prow *r = &pl->rows[i];
-        row_fields(pl, r, a, b, sizeof a);
+        row_fields(&tm, r, a, b, sizeof a);
         const char *c = campaign_of(pl->m, r->s.item);
         fprintf(f, "%s,%s,", a, b);
         kz_csv_str(f, kz_schedule_zone_name(pl->m, r->zone));
@@ -377,6 +395,7 @@ static void out_csv(const plan *pl, FILE *f)
 static void out_json(const plan *pl, FILE *f)
 {
     char a[48], b[48];
+    kz_time_memo tm = {0};
     kz_time_format(pl->from, a, sizeof a);
     kz_time_format(pl->to, b, sizeof b);
     fprintf(f, "{\"from\":\"%s\",\"to\":\"%s\",\"timezone\":", a, b);
@@ -384,7 +403,7 @@ static void out_json(const plan *pl, FILE *f)
     fputs(",\"slots\":[", f);
     for (size_t i = 0; i < pl->n; i++) {
         const prow *r = &pl->rows[i];
-        row_fields(pl, r, a, b, sizeof a);
+        row_fields(&tm, r, a, b, sizeof a);
         const char *c = campaign_of(pl->m, r->s.item);
         fprintf(f, "%s\n{\"start\":\"%s\",\"end\":\"%s\",\"zone\":", i ? "," : "", a, b);
         kz_json_str(f, kz_schedule_zone_name(pl->m, r->zone));
@@ -453,6 +472,7 @@ static void campaign_color(const pstat *st, char *out, size_t n)
 static void out_html(const plan *pl, FILE *f)
 {
     char a[48], b[48], d[32], col[40];
+    kz_time_memo tm = {0};
     kz_time_format(pl->from, a, sizeof a);
     kz_time_format(pl->to, b, sizeof b);
     fputs("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">\n"
@@ -505,6 +525,7 @@ static void out_html(const plan *pl, FILE *f)
     int *hour_c = malloc((size_t)nh * sizeof *hour_c);
     kz_us *hour_best = calloc((size_t)nh * (size_t)(pl->n_tot ? pl->n_tot : 1), sizeof *hour_best);
     if (hour_c && hour_best) {
+        dayspan dc = {0};
         for (size_t i = 0; i < pl->n; i++) {
             const prow *r = &pl->rows[i];
             if (r->zone != 0)
@@ -519,13 +540,12 @@ static void out_html(const plan *pl, FILE *f)
             kz_us t = r->s.start > pl->from ? r->s.start : pl->from;
             kz_us e = r->s.end < pl->to ? r->s.end : pl->to;
             while (t < e) {
-                int day = kz_schedule_day_of(t);
-                kz_us ds = kz_schedule_wall(day, 0);
+                int day = day_at(&dc, t);
+                kz_us ds = dc.ds, de = dc.de;
                 int h = (int)((t - ds) / (3600 * KZ_US_PER_S));
                 if (h > 23)
                     h = 23;
                 kz_us he = ds + (kz_us)(h + 1) * 3600 * KZ_US_PER_S;
-                kz_us de = kz_schedule_wall(day + 1, 0);
                 if (h == 23 || he > de)
                     he = de;
                 kz_us x = e < he ? e : he;
@@ -624,7 +644,7 @@ static void out_html(const plan *pl, FILE *f)
               "<th>zone</th><th>item</th><th>campaign</th></tr>\n", f);
         for (size_t i = 0; i < pl->n; i++) {
             const prow *r = &pl->rows[i];
-            row_fields(pl, r, a, b, sizeof a);
+            row_fields(&tm, r, a, b, sizeof a);
             const char *c = campaign_of(pl->m, r->s.item);
             fprintf(f, "<tr><td>%s</td><td>%s</td><td>", a, b);
             html_str(f, kz_schedule_zone_name(pl->m, r->zone));

@@ -34,7 +34,7 @@ typedef struct day_tl {
     int day;             /* civil day; valid when n > 0 */
     kz_us ds, de;        /* its midnight and the next one */
     kz_slot *slots;      /* owned; cover [ds, de) without gaps */
-    size_t n;
+    size_t n, cap;       /* cap: allocated, kept when the entry is rebuilt for another day */
     unsigned long used;  /* LRU stamp */
 } day_tl;
 
@@ -319,8 +319,10 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
 {
     walk w = {0};
     ivec a = {0}, b = {0};
-    kz_slot *slots = NULL;
-    size_t n = 0, cap = 0;
+    /* the entry's old buffer is written over (the day it held is being replaced) */
+    kz_slot *slots = tl->slots;
+    size_t n = 0, cap = tl->cap;
+    tl->n = 0;
     dayconv c;
     dayconv_init(&c, day);
     kz_us ds = dayconv_wall(&c, day, 0), de = dayconv_wall(&c, day + 1, 0);
@@ -344,10 +346,14 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
         goto fail;
     w.cps[w.ncp++] = ds;
     w.cps[w.ncp++] = de;
+    /* ds and de are in already: an item eligible all day (the common case) adds nothing to
+     * sort (10,000 such items made the sort the largest part of a day's walk) */
     for (int i = 0; i < z->n; i++)
         for (int k = 0; k < w.elig[i].n; k++) {
-            w.cps[w.ncp++] = w.elig[i].v[k].a;
-            w.cps[w.ncp++] = w.elig[i].v[k].b;
+            if (w.elig[i].v[k].a != ds)
+                w.cps[w.ncp++] = w.elig[i].v[k].a;
+            if (w.elig[i].v[k].b != de)
+                w.cps[w.ncp++] = w.elig[i].v[k].b;
         }
     qsort(w.cps, (size_t)w.ncp, sizeof *w.cps, cmp_us);
     int u = 0;
@@ -456,11 +462,11 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
     if (!n && slot_push(&slots, &n, &cap, NULL, ds, de) < 0)
         goto fail;
 
-    free(tl->slots);
     tl->day = day;
     tl->ds = ds;
     tl->de = de;
     tl->slots = slots;
+    tl->cap = cap;
     tl->n = n;
     free(a.v);
     free(b.v);
@@ -468,7 +474,8 @@ static int build_day(const kz_sched *s, const zone *z, int day, day_tl *tl)
     return 0;
 fail:
     kz_log("schedule", KZ_LOG_ERROR, "out of memory while building the timeline");
-    free(slots);
+    tl->slots = slots; /* still the entry's (kz_grow leaves it valid); tl->n = 0: no day */
+    tl->cap = cap;
     free(a.v);
     free(b.v);
     walk_free(&w, z->n);
@@ -516,7 +523,9 @@ static const day_tl *get_day(const kz_sched *s, int zi, int day)
 
 /* --- queries ------------------------------------------------------------------------------ */
 
-int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
+/* live: look at the items' playable flags first (O(items)); a walk skips that after its
+ * first slot. */
+static int zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot, int live)
 {
     const kz_sched *s = m ? m->sched : NULL;
     slot->item = NULL;
@@ -525,7 +534,8 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     if (!s || zi < 0 || zi >= s->n_zones)
         return 0;
     zone *z = &s->zones[zi];
-    check_live(s, z);
+    if (live)
+        check_live(s, z);
     if (z->standby.end > z->standby.start && now >= z->standby.start && now < z->standby.end) {
         *slot = z->standby;
         return 0;
@@ -573,19 +583,29 @@ int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
     return 0;
 }
 
+int kz_schedule_zone_at(const kz_model *m, int zi, kz_us now, kz_slot *slot)
+{
+    return zone_at(m, zi, now, slot, 1);
+}
+
 int kz_schedule_zone_next(const kz_model *m, int zi, const kz_slot *cur, kz_slot *next)
 {
-    return kz_schedule_zone_at(m, zi, cur->end, next);
+    return zone_at(m, zi, cur->end, next, 1);
+}
+
+int kz_schedule_walk_next(const kz_model *m, int zi, const kz_slot *cur, kz_slot *next)
+{
+    return zone_at(m, zi, cur->end, next, 0);
 }
 
 int kz_schedule_at(const kz_model *m, kz_us now, kz_slot *slot)
 {
-    return kz_schedule_zone_at(m, 0, now, slot);
+    return zone_at(m, 0, now, slot, 1);
 }
 
 int kz_schedule_next(const kz_model *m, const kz_slot *cur, kz_slot *next)
 {
-    return kz_schedule_zone_at(m, 0, cur->end, next);
+    return zone_at(m, 0, cur->end, next, 1);
 }
 
 int kz_schedule_zone_count(const kz_model *m)
@@ -826,15 +846,16 @@ static const char *item_file(const sitem *si)
     return si->item->params.file ? si->item->params.file : "?";
 }
 
-/* Days on which the item may air at all (dates, days, and windows that meet), scanning the
- * wall-clock axis (DST cannot make an empty intersection non-empty). Returns the number of
- * such days in [lo, hi]; *first / *last get the first and last of them. */
-static int scan_item_days(const sitem *si, int lo, int hi, int *first, int *last)
+/* The last day in [lo, hi] on which the item may air at all (dates, days, and windows that
+ * meet), scanning the wall-clock axis (DST cannot make an empty intersection non-empty) from
+ * hi down: an item without dates is found at once instead of after 10,300 days. Returns 1 and
+ * sets *last, or 0 when there is no such day. */
+static int scan_item_last_day(const sitem *si, int lo, int hi, int *last)
 {
     dayconv wallc = {1, 0}; /* offset 0: instants are wall seconds */
     ivec a = {0}, b = {0}, r = {0};
     int n = 0;
-    for (int day = lo; day <= hi; day++) {
+    for (int day = hi; day >= lo && !n; day--) {
         if (!kz_rules_day_ok(si->pl, day) && !kz_rules_day_ok(si->pl, day - 1))
             continue;
         if (!kz_rules_day_ok(&si->own, day) && !kz_rules_day_ok(&si->own, day - 1))
@@ -845,10 +866,8 @@ static int scan_item_days(const sitem *si, int lo, int hi, int *first, int *last
             ivec_intersect(&a, &b, &r) < 0)
             break;
         if (r.n) {
-            if (!n)
-                *first = day;
             *last = day;
-            n++;
+            n = 1;
         }
     }
     free(a.v);
@@ -962,7 +981,7 @@ int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
         past[i] = INT_MIN;
     for (int i = 0; i < s->n_items; i++) {
         const sitem *si = &s->items[i];
-        int lo = INT_MIN, hi = INT_MAX, first = 0, last = 0;
+        int lo = INT_MIN, hi = INT_MAX, last = 0;
         abs_span(si->pl, &lo, &hi);
         abs_span(&si->own, &lo, &hi);
         if (lo == INT_MIN && hi == INT_MAX) {
@@ -973,7 +992,7 @@ int kz_schedule_check(const kz_model *m, kz_us from, kz_us to)
         } else if (hi == INT_MAX || hi - lo > 4 * NEVER_SCAN_DAYS) {
             hi = lo + NEVER_SCAN_DAYS;
         }
-        if (!scan_item_days(si, lo, hi, &first, &last)) {
+        if (!scan_item_last_day(si, lo, hi, &last)) {
             dead[i] = 1;
             kz_log("schedule", KZ_LOG_ERROR,
                    "%s:%d: [%s]: can never air: its dates, days and times (with those of "

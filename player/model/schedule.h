@@ -38,6 +38,11 @@ const char *kz_schedule_zone_name(const kz_model *m, int zone); /* borrowed; NUL
 int kz_schedule_zone_find(const kz_model *m, const char *name);  /* index or -1 */
 int kz_schedule_zone_at(const kz_model *m, int zone, kz_us now, kz_slot *slot);
 int kz_schedule_zone_next(const kz_model *m, int zone, const kz_slot *cur, kz_slot *next);
+/* For a walk over a range in one go (kizuna plan, report): the slot after cur, like
+ * kz_schedule_zone_next, without reading every item's playable flag again (the walk's first
+ * kz_schedule_zone_at did): a binary search instead of O(items) per slot. Only while no item
+ * is dropped during the walk; the answers are then those of kz_schedule_zone_next. */
+int kz_schedule_walk_next(const kz_model *m, int zone, const kz_slot *cur, kz_slot *next);
 
 /* The effective schedule values of an item (the item's keys, else its playlist's). */
 typedef struct kz_sched_info {

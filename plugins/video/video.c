@@ -10,8 +10,13 @@
  *   volume     = 0..100: audio off at 0 (the default), else played through SDL audio
  *   threads    = decoder frame threads, 1..16 (default 2)
  *   untimed    = yes: show every frame once, as fast as render() is called (kizuna bench)
+ * or, instead of file, a live source (stream.c; docs/video.md "Live streams"):
+ *   stream     = rtsp:// | rtmp:// | http(s)://...m3u8 | http(s)://...
+ *   fallback   = picture shown while the stream is down (default: the standby slate)
+ *   ca_file    = PEM file of the CAs an https stream is checked against (default: system's)
  *
- * Threads: the decoder runs in vdec.c; everything here runs on the main thread. */
+ * Threads: the decoder runs in vdec.c (files) or stream.c (live); everything here runs on the
+ * main thread. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,7 @@
 #include <libswscale/swscale.h>
 
 #include "kizuna/plugin.h"
+#include "stream.h"
 #include "vdec.h"
 
 enum { FIT_FIT = 0, FIT_FILL = 1, FIT_STRETCH = 2 };
@@ -31,6 +37,9 @@ enum { UP_NONE = 0, UP_RGB, UP_IYUV, UP_NV12 };
 
 #define FIRST_FRAME_WAIT_US (5 * KZ_US_PER_S) /* longest render() blocks for a first frame */
 #define STATS_EVERY_US (60 * KZ_US_PER_S)
+#define LIVE_CONNECT_US (8 * KZ_US_PER_S) /* a connect (open + stream info) gives up after */
+#define LIVE_STALL_US (5 * KZ_US_PER_S)   /* no picture this long: the stream is down */
+#define LIVE_PROBE_US (3 * KZ_US_PER_S)   /* kizuna check's one probe */
 
 typedef struct video {
     kz_host *host; /* borrowed, valid until destroy */
@@ -44,6 +53,26 @@ typedef struct video {
     double volume;
     int threads;
     int untimed;
+
+    /* live source (stream =): url empty for a clip */
+    char url[VS_URL_MAX + 1];
+    char url_log[256];  /* the URL as log lines show it (no password, no query) */
+    int scheme;
+    char fallback[PATH_MAX]; /* "" = the standby slate */
+    char ca_file[PATH_MAX];
+    const kz_flash_profile *flash;
+    vs live;            /* the worker, prepare .. release */
+    int live_on;        /* live was started (a window to play in; not kizuna render) */
+    int live_state;     /* the last state logged */
+    int showing_live;   /* this frame showed the stream (else the fallback) */
+    SDL_Surface *fb_surf; /* owned: the decoded fallback until it becomes a texture */
+    SDL_Texture *fb_tex;  /* owned */
+    int fb_w, fb_h, fb_failed;
+    int ca_fd;          /* owned, prepare .. release: ca_file opened through the host, -1 */
+    SDL_Texture *slate_text; /* owned: the standby slate's words */
+    int slate_w, slate_h, slate_for_h, slate_cut;
+    kz_us live_us, fb_us; /* time shown live / as fallback this airing (host's t) */
+    kz_us acc_t;          /* t of the previous render, -1: none */
 
     /* prepared state (prepare .. release) */
     int prepared;
@@ -126,23 +155,52 @@ static int v_create(kz_host *host, kz_instance **out)
     v->host = host;
     v->bg = (kz_color){0, 0, 0, 255};
     v->threads = 2;
+    v->ca_fd = -1;
     const kz_host_api *a = kz_api(host);
     double start = 0;
     long threads = 2;
     int bad = 0;
-    if (!a->param(host, "file")) {
-        a->param_error(host, "file", "missing: the clip to play");
+    const char *url = a->param(host, "stream");
+    if (url && a->param(host, "file")) {
+        a->param_error(host, "stream", "an item plays either a file or a stream, not both");
+        bad = 1;
+    } else if (url) {
+        char why[200];
+        v->scheme = vs_url_check(url, why, sizeof why);
+        if (v->scheme < 0) {
+            a->param_error(host, "stream", "%s", why);
+            bad = 1;
+        } else {
+            snprintf(v->url, sizeof v->url, "%s", url);
+            vs_url_redact(url, v->url_log, sizeof v->url_log);
+        }
+        if (a->param(host, "fallback") &&
+            (a->resolve_media(host, "fallback", v->fallback, sizeof v->fallback) != KZ_OK ||
+             (KZ_API_HAS(a, image_probe) && a->image_probe &&
+              a->image_probe(host, v->fallback) != KZ_OK)))
+            bad = 1;
+        if (a->param(host, "ca_file") &&
+            a->resolve_media(host, "ca_file", v->ca_file, sizeof v->ca_file) != KZ_OK)
+            bad = 1;
+        /* The item's flash_profile (the host validates the word for clips too). */
+        v->flash = kz_flash_profile_find(a->param(host, "flash_profile"));
+        if (!v->flash)
+            v->flash = &kz_flash_profile_default;
+    } else if (!a->param(host, "file")) {
+        a->param_error(host, "file", "missing: the clip to play (or stream = a live URL)");
         bad = 1;
     } else if (a->resolve_media(host, "file", v->path, sizeof v->path) != KZ_OK) {
         bad = 1;
     }
     bad |= a->param_enum(host, "fit", "fit|fill|stretch", &v->fit) != KZ_OK;
     bad |= a->param_color(host, "background", &v->bg) != KZ_OK;
-    bad |= a->param_bool(host, "loop", &v->loop) != KZ_OK;
-    bad |= a->param_double(host, "start", 0, 1e7, &start) != KZ_OK;
-    bad |= a->param_double(host, "volume", 0, 100, &v->volume) != KZ_OK;
     bad |= a->param_int(host, "threads", 1, 16, &threads) != KZ_OK;
-    bad |= a->param_bool(host, "untimed", &v->untimed) != KZ_OK;
+    if (!v->url[0]) { /* a live stream has no clip time: these do not apply */
+        bad |= a->param_bool(host, "loop", &v->loop) != KZ_OK;
+        bad |= a->param_double(host, "start", 0, 1e7, &start) != KZ_OK;
+        bad |= a->param_double(host, "volume", 0, 100, &v->volume) != KZ_OK;
+        bad |= a->param_bool(host, "untimed", &v->untimed) != KZ_OK;
+    }
     if (bad) {
         free(v);
         return KZ_ERR;
@@ -150,7 +208,7 @@ static int v_create(kz_host *host, kz_instance **out)
     v->start = (kz_us)(start * KZ_US_PER_S + 0.5);
     v->threads = (int)threads;
     const char *s = strrchr(v->path, '/');
-    v->name = s ? s + 1 : v->path;
+    v->name = v->url[0] ? v->url_log : s ? s + 1 : v->path;
     *out = v;
     return KZ_OK;
 }
@@ -162,6 +220,7 @@ static void v_destroy(kz_instance **inst)
     if (!inst || !*inst)
         return;
     v_release(*inst);
+    SDL_FreeSurface(((video *)*inst)->fb_surf);
     free(*inst);
     *inst = NULL;
 }
@@ -191,6 +250,8 @@ static kz_us v_duration(kz_instance *inst)
     video *v = inst;
     kz_us d;
     char err[256];
+    if (v->url[0])
+        return KZ_DURATION_UNKNOWN; /* live: the slot's length is the item's duration = */
     int fd;
     if (open_clip(v, &fd) < 0)
         return KZ_DURATION_UNKNOWN;
@@ -236,6 +297,15 @@ static int v_check(kz_instance *inst)
     video *v = inst;
     vd d;
     char err[256];
+    if (v->url[0]) {
+        /* One probe with a short bound. Unreachable is a warning: the screen shows the
+         * fallback until the stream answers, and a camera may be off while playlists are
+         * checked. */
+        if (vs_probe(v->url, v->scheme, LIVE_PROBE_US, err, sizeof err) < 0)
+            api(v)->log(v->host, KZ_LOG_WARN, "%s: unreachable now (%s): the item will show "
+                        "its fallback until the stream answers", v->name, err);
+        return 0;
+    }
     int fd;
     if (open_clip(v, &fd) < 0)
         return 1;
@@ -300,6 +370,22 @@ static void audio_open(video *v)
         audio_close(v);
 }
 
+/* RGB through libswscale on the software renderer, YUV textures where a GPU converts. */
+static void choose_upload(video *v, SDL_Renderer *renderer)
+{
+    SDL_RendererInfo info;
+    v->upload_mode = UP_RGB;
+    const char *force = getenv("KIZUNA_VIDEO_UPLOAD"); /* rgb | yuv: benchmarks compare both */
+    if (force && strcmp(force, "yuv") == 0)
+        v->upload_mode = UP_IYUV;
+    else if (!(force && strcmp(force, "rgb") == 0) && renderer &&
+             SDL_GetRendererInfo(renderer, &info) == 0 &&
+             !(info.flags & SDL_RENDERER_SOFTWARE) && strcmp(info.name, "software") != 0)
+        v->upload_mode = UP_IYUV; /* a GPU converts YUV for free */
+}
+
+static int live_prepare(video *v, SDL_Renderer *renderer);
+
 static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
 {
     video *v = inst;
@@ -308,6 +394,8 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         return v->failed ? KZ_ERR : KZ_OK;
     v->failed = 0;
     v->ended_logged = 0;
+    if (v->url[0])
+        return live_prepare(v, renderer);
     const char *hw = KZ_API_HAS(api(v), hwdec) && api(v)->hwdec ? api(v)->hwdec(v->host) : "none";
     int fd;
     if (open_clip(v, &fd) < 0)
@@ -340,15 +428,7 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     v->late_counted = v->early_counted = v->corrupt_counted = 0;
     v->last_t = -1;
 
-    SDL_RendererInfo info;
-    v->upload_mode = UP_RGB;
-    const char *force = getenv("KIZUNA_VIDEO_UPLOAD"); /* rgb | yuv: benchmarks compare both */
-    if (force && strcmp(force, "yuv") == 0)
-        v->upload_mode = UP_IYUV;
-    else if (!(force && strcmp(force, "rgb") == 0) && renderer &&
-             SDL_GetRendererInfo(renderer, &info) == 0 &&
-             !(info.flags & SDL_RENDERER_SOFTWARE) && strcmp(info.name, "software") != 0)
-        v->upload_mode = UP_IYUV; /* a GPU converts YUV for free */
+    choose_upload(v, renderer);
 
     /* The worker decodes the first frame now, while the current item is still on air;
      * render() waits for it only when it is called right after prepare() (first item,
@@ -377,16 +457,22 @@ static void log_stats(video *v, int level, const char *when)
                 (double)v->queue_sum / qs, VD_QUEUE, errs, audio);
 }
 
+static void live_release(video *v);
+
 static void v_release(kz_instance *inst)
 {
     video *v = inst;
     if (!v->prepared)
         return;
-    const char *st = getenv("KIZUNA_VIDEO_STATS");
-    int verbose = st && *st && strcmp(st, "0") != 0 && v->presented > 0;
-    log_stats(v, verbose ? KZ_LOG_INFO : KZ_LOG_DEBUG, "aired");
-    audio_close(v);
-    vd_close(&v->dec);
+    if (v->url[0]) {
+        live_release(v);
+    } else {
+        const char *st = getenv("KIZUNA_VIDEO_STATS");
+        int verbose = st && *st && strcmp(st, "0") != 0 && v->presented > 0;
+        log_stats(v, verbose ? KZ_LOG_INFO : KZ_LOG_DEBUG, "aired");
+        audio_close(v);
+        vd_close(&v->dec);
+    }
     if (v->tex)
         SDL_DestroyTexture(v->tex);
     v->tex = NULL;
@@ -732,6 +818,231 @@ static void count_minute(video *v, kz_us t, int fresh, long early, long corrupt,
     memset(&minute, 0, sizeof minute);
 }
 
+/* --- live streams (stream =) --------------------------------------------------------------- */
+
+/* Open the stream on its worker; the picture until it answers is the fallback. Under
+ * `kizuna render` (an offscreen surface: a renderer without a window) nothing connects: a
+ * rendered moment is a function of time and the files, so it always shows the fallback. */
+static int live_prepare(video *v, SDL_Renderer *renderer)
+{
+    v->cur = av_frame_alloc();
+    v->crop = av_frame_alloc();
+    if (!v->cur || !v->crop) {
+        av_frame_free(&v->cur);
+        av_frame_free(&v->crop);
+        return KZ_ERR_NOMEM;
+    }
+    choose_upload(v, renderer);
+    /* The fallback picture is decoded once per instance and kept: every airing, every
+     * drop-out shows it at once. */
+    if (v->fallback[0] && !v->fb_surf && !v->fb_failed) {
+        v->fb_surf = api(v)->image_load(v->host, v->fallback); /* logs why on failure */
+        v->fb_failed = !v->fb_surf;
+    }
+    v->live_state = VS_CONNECTING;
+    v->showing_live = 0;
+    v->uploaded = 0;
+    v->live_us = v->fb_us = 0;
+    v->acc_t = -1;
+    v->live_on = 0;
+    if (renderer && SDL_RenderGetWindow(renderer)) {
+        vs_opts o = {.connect_us = LIVE_CONNECT_US, .stall_us = LIVE_STALL_US,
+                     .threads = v->threads, .max_pixels = pixel_limit(v), .flash = v->flash};
+        /* GnuTLS reads the CA file by path at every connect: hand it the descriptor the host
+         * opened beneath the content root (no symlink followed), kept for the airing. */
+        v->ca_fd = -1;
+        if (v->ca_file[0] && KZ_API_HAS(api(v), open_media) && api(v)->open_media) {
+            v->ca_fd = api(v)->open_media(v->host, v->ca_file);
+            if (v->ca_fd < 0) {
+                av_frame_free(&v->cur);
+                av_frame_free(&v->crop);
+                return KZ_ERR; /* logged by the host */
+            }
+            snprintf(o.ca_file, sizeof o.ca_file, "/proc/self/fd/%d", v->ca_fd);
+        } else {
+            snprintf(o.ca_file, sizeof o.ca_file, "%s", v->ca_file);
+        }
+        if (vs_start(&v->live, v->url, v->scheme, &o) < 0) {
+            api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot start the stream thread", v->name);
+            vs_close(&v->live);
+            if (v->ca_fd >= 0)
+                close(v->ca_fd);
+            v->ca_fd = -1;
+            av_frame_free(&v->cur);
+            av_frame_free(&v->crop);
+            return KZ_ERR;
+        }
+        v->live_on = 1;
+    }
+    v->prepared = 1;
+    return KZ_OK;
+}
+
+static void live_release(video *v)
+{
+    long attempts = 0;
+    if (v->live_on) {
+        vs_close(&v->live); /* joins the worker; attempts are read after */
+        attempts = v->live.attempts;
+        api(v)->log(v->host, KZ_LOG_INFO, "%s: aired: live %.1f s, fallback %.1f s, %ld "
+                    "connection attempt%s", v->name, v->live_us / 1e6, v->fb_us / 1e6,
+                    attempts, attempts == 1 ? "" : "s");
+    }
+    v->live_on = 0;
+    if (v->ca_fd >= 0)
+        close(v->ca_fd);
+    v->ca_fd = -1;
+    if (v->fb_tex)
+        SDL_DestroyTexture(v->fb_tex);
+    v->fb_tex = NULL;
+    if (v->slate_text)
+        SDL_DestroyTexture(v->slate_text);
+    v->slate_text = NULL;
+}
+
+static void wall_text(kz_us us, char *out, size_t n)
+{
+    time_t s = (time_t)(us / KZ_US_PER_S);
+    struct tm tm;
+    char a[32], z[8];
+    localtime_r(&s, &tm);
+    strftime(a, sizeof a, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(z, sizeof z, "%z", &tm);
+    snprintf(out, n, "%s.%03d%s", a, (int)(us % KZ_US_PER_S / 1000), z);
+}
+
+/* One line per transition (never per retry: retries are counted into the next line). */
+static void live_log(video *v, const vs_event *e)
+{
+    char at[48];
+    switch (e->kind) {
+    case VS_EV_LIVE:
+        if (v->live_state == VS_CONNECTING)
+            api(v)->log(v->host, KZ_LOG_INFO, "%s: live, %dx%d", v->name, e->w, e->h);
+        else
+            api(v)->log(v->host, KZ_LOG_INFO, "%s: live again after %.1f s on the fallback "
+                        "(%ld retr%s)", v->name, e->down_us / 1e6, e->retries + 1,
+                        e->retries == 0 ? "y" : "ies");
+        v->live_state = VS_LIVE;
+        break;
+    case VS_EV_DOWN:
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: %s (%s): showing the %s; reconnecting with "
+                    "back-off (1 s doubling to 30 s)", v->name,
+                    v->live_state == VS_CONNECTING ? "cannot connect" : "stream down", e->why,
+                    v->fallback[0] && !v->fb_failed ? "fallback picture" : "standby slate");
+        v->live_state = VS_DOWN;
+        break;
+    case VS_EV_CUT:
+        wall_text(e->wall_us, at, sizeof at);
+        api(v)->log(v->host, KZ_LOG_WARN, "%s: flash safety: %s at %s: cut to the %s for the "
+                    "rest of this airing", v->name, e->why, at,
+                    v->fallback[0] && !v->fb_failed ? "fallback picture" : "standby slate");
+        v->live_state = VS_CUT;
+        break;
+    }
+}
+
+/* Where a w x h picture goes in rect under the item's fit, and which part of it shows. */
+static void fit_picture(int fit, int w, int h, const SDL_Rect *rect, SDL_Rect *src,
+                        SDL_Rect *dst)
+{
+    *src = (SDL_Rect){0, 0, w, h};
+    *dst = *rect;
+    if (fit == FIT_STRETCH || w <= 0 || h <= 0)
+        return;
+    double sx = (double)rect->w / w, sy = (double)rect->h / h;
+    if (fit == FIT_FIT) {
+        double k = sx < sy ? sx : sy;
+        int dw = (int)lround(w * k), dh = (int)lround(h * k);
+        *dst = (SDL_Rect){rect->x + (rect->w - dw) / 2, rect->y + (rect->h - dh) / 2, dw, dh};
+    } else { /* fill: crop the picture, never draw outside the zone */
+        double k = sx > sy ? sx : sy;
+        int cw = (int)lround(rect->w / k), ch = (int)lround(rect->h / k);
+        *src = (SDL_Rect){(w - cw) / 2, (h - ch) / 2, cw, ch};
+    }
+}
+
+/* The standby slate: never black. A deep blue field with the words in Japanese and English;
+ * `cut` (flash safety) says the stream was stopped rather than that it is coming back. */
+static void draw_slate(video *v, SDL_Renderer *r, const SDL_Rect *rect, int cut)
+{
+    fill(r, (kz_color){0x1c, 0x2a, 0x3a, 255}, rect->x, rect->y, rect->w, rect->h);
+    fill(r, (kz_color){0x3d, 0x8b, 0xc9, 255}, rect->x, rect->y + rect->h - rect->h / 40,
+         rect->w, rect->h / 40);
+    if (v->slate_text && (v->slate_for_h != rect->h || v->slate_cut != cut)) {
+        SDL_DestroyTexture(v->slate_text);
+        v->slate_text = NULL;
+    }
+    if (!v->slate_text && v->slate_for_h != -rect->h) {
+        kz_text_style st = {.struct_size = sizeof st, .px = rect->h / 14 > 8 ? rect->h / 14 : 8,
+                            .bold = 1, .align = KZ_ALIGN_CENTER, .box_w = rect->w * 9 / 10,
+                            .color = {255, 255, 255, 255}};
+        const char *words = cut ? "ライブ配信を停止しました\nLive stream stopped"
+                                : "ライブ配信は まもなく再開します\nLive stream: reconnecting";
+        v->slate_text = api(v)->text_texture(v->host, r, words, &st, &v->slate_w, &v->slate_h);
+        v->slate_cut = cut;
+        v->slate_for_h = v->slate_text ? rect->h : -rect->h; /* failed: do not retry per frame */
+    }
+    if (v->slate_text) {
+        SDL_Rect at = {rect->x + (rect->w - v->slate_w) / 2, rect->y + (rect->h - v->slate_h) / 2,
+                       v->slate_w, v->slate_h};
+        SDL_RenderCopy(r, v->slate_text, NULL, &at);
+    }
+}
+
+static void draw_fallback(video *v, SDL_Renderer *r, const SDL_Rect *rect, int cut)
+{
+    if (v->fb_surf && !v->fb_tex) {
+        v->fb_tex = SDL_CreateTextureFromSurface(r, v->fb_surf);
+        v->fb_w = v->fb_surf->w;
+        v->fb_h = v->fb_surf->h;
+    }
+    if (!v->fb_tex) {
+        draw_slate(v, r, rect, cut);
+        return;
+    }
+    SDL_Rect src, dst;
+    fit_picture(v->fit, v->fb_w, v->fb_h, rect, &src, &dst);
+    fill(r, v->bg, rect->x, rect->y, rect->w, rect->h);
+    SDL_RenderCopy(r, v->fb_tex, &src, &dst);
+}
+
+static int live_render(video *v, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
+{
+    int state = VS_DOWN;
+    if (v->live_on) {
+        vs_event ev[VS_EVENTS];
+        int n = vs_events(&v->live, ev, VS_EVENTS);
+        for (int i = 0; i < n; i++)
+            live_log(v, &ev[i]);
+        if (vs_take(&v->live, v->cur)) {
+            if (upload(v, r, rect) == 0) {
+                v->uploaded = 1;
+                v->presented++;
+            }
+            av_frame_unref(v->cur);
+        }
+        pthread_mutex_lock(&v->live.mu);
+        state = v->live.state;
+        pthread_mutex_unlock(&v->live.mu);
+        if (state != VS_LIVE)
+            v->uploaded = 0; /* the last picture of a lost stream is never shown again */
+    }
+    int live = state == VS_LIVE && v->uploaded;
+    if (live)
+        draw(v, r, rect);
+    else
+        draw_fallback(v, r, rect, state == VS_CUT);
+    /* Proof of what aired: time on the host's clock, attributed to what the previous frame
+     * showed. */
+    kz_us dt = t - v->acc_t;
+    if (v->acc_t >= 0 && dt > 0 && dt < KZ_US_PER_S)
+        *(v->showing_live ? &v->live_us : &v->fb_us) += dt;
+    v->acc_t = t;
+    v->showing_live = live;
+    return KZ_OK;
+}
+
 static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz_us t)
 {
     video *v = inst;
@@ -739,6 +1050,8 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
         return KZ_ERR;
     if (v->failed)
         return KZ_ERR;
+    if (v->url[0])
+        return live_render(v, r, rect, t);
     vd *d = &v->dec;
     kz_us target = v->start + (t > 0 ? t : 0);
     int fresh = 0, finished = 0, failed = 0, truncated = 0, starved = 0;
@@ -834,7 +1147,10 @@ static int v_opaque(kz_instance *inst)
 static kz_us v_next_change(kz_instance *inst, kz_us t)
 {
     video *v = inst;
-    if (v->untimed || !v->prepared || v->failed)
+    /* Live: a new frame may arrive at any moment, and the cut back from the fallback comes
+     * when the stream answers, which no t predicts: every frame is composed (the fallback is
+     * one texture copy). */
+    if (v->untimed || !v->prepared || v->failed || v->url[0])
         return t;
     vd *d = &v->dec;
     kz_us target = v->start + (t > 0 ? t : 0), next;
@@ -853,7 +1169,7 @@ static kz_us v_next_change(kz_instance *inst, kz_us t)
 
 /* The keys, for `kizuna help video`, docs/keys.md and the "did you mean" of a typo. */
 static const kz_key video_keys[] = {
-    {"file", "file", "required", "barrier-free-month.mp4",
+    {"file", "file", "required (unless stream)", "barrier-free-month.mp4",
      "the clip (H.264, H.265, VP9, AV1 in MP4, MKV, WebM), relative to the content directory"},
     {"fit", "fit|fill|stretch", "fit", "fill", "fit: letterboxed; fill: cropped; stretch"},
     {"background", "colour", "black", "#1c2a3a", "colour of the letterbox bars"},
@@ -863,6 +1179,13 @@ static const kz_key video_keys[] = {
     {"threads", "integer 1-16", "2", "4", "decoder frame threads"},
     {"untimed", "yes|no", "no", "no",
      "show every frame once, as fast as it is drawn (kizuna bench)"},
+    /* No examples for the live keys: they replace file (docs/plugins.md has an item). */
+    {"stream", "URL", "", NULL,
+     "instead of file: a live stream (rtsp://, rtmp://, http(s)://, HLS .m3u8)"},
+    {"fallback", "file", "the standby slate", NULL,
+     "stream: the picture shown while the stream is down or cut for flashing"},
+    {"ca_file", "file", "the system's CAs", NULL,
+     "stream: the CAs an https stream's certificate is checked against"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

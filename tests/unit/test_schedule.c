@@ -581,6 +581,56 @@ static void test_drop_out(void **state)
     drop(m);
 }
 
+/* kz_schedule_walk_next (kizuna plan's walk) answers what kz_schedule_zone_next answers,
+ * slot for slot, in every zone: windows, a priority window, an interrupt, days, dates and
+ * standby, over a DST change (Berlin) and in Tokyo. Two models of the same text, so that
+ * neither walk sees the other's cached days. */
+static void test_walk_matches_next(void **state)
+{
+    (void)state;
+    static const char *side = "[playlist]\nzone = side\n[t]\nduration = 7\ntimes = 08:00-20:00\n"
+                              "[u]\nduration = 13\ndays = sat,sun\n";
+    static const char *main_pl =
+        "[a]\nduration = 25\nweight = 3\n[b]\nduration = 40\ntimes = 22:00-02:30\n"
+        "[c]\nduration = 17\ncampaign = k\ndates = 2025-03-29..2025-03-31\n"
+        "[d]\nduration = 31\ncampaign = k\npriority = 1\ntimes = 01:30-03:30, 12:00-12:20\n"
+        "[e]\nduration = 60\ninterrupt = yes\ntimes = 02:59-03:04\n"
+        "[f]\nduration = 11\ndays = mon\ntimes = 05:00-06:00\n";
+    static const char *zones[] = {"Europe/Berlin", "Asia/Tokyo"};
+    for (int zi = 0; zi < 2; zi++) {
+        assert_int_equal(kz_tz_set(zones[zi]), 0);
+        kz_model *m[2];
+        for (int k = 0; k < 2; k++) {
+            m[k] = calloc(1, sizeof *m[k]);
+            sh_add(m[k], "main", main_pl);
+            sh_add(m[k], "side", side);
+            assert_int_equal(kz_schedule_compile(m[k]), 0);
+        }
+        kz_us from = T("2025-03-28T23:00:00Z"), to = T("2025-04-01T01:00:00Z");
+        for (int z = 0; z < kz_schedule_zone_count(m[0]); z++) {
+            kz_slot a, b;
+            long n = 0;
+            kz_schedule_zone_at(m[0], z, from, &a);
+            kz_schedule_zone_at(m[1], z, from, &b);
+            while (a.start < to) {
+                if (strcmp(sh_id(&a), sh_id(&b)) || a.start != b.start || a.end != b.end) {
+                    char x[48], y[48];
+                    kz_time_format(a.start, x, sizeof x);
+                    kz_time_format(b.start, y, sizeof y);
+                    fail_msg("%s zone %d slot %ld: next %s at %s, walk %s at %s", zones[zi], z, n,
+                             sh_id(&a), x, sh_id(&b), y);
+                }
+                kz_schedule_zone_next(m[0], z, &a, &a);
+                kz_schedule_walk_next(m[1], z, &b, &b);
+                n++;
+            }
+            assert_true(n > 100); /* the walk did walk */
+        }
+        drop(m[0]);
+        drop(m[1]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -602,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_dst_days_covered),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_drop_out),
+        cmocka_unit_test(test_walk_matches_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,6 +85,50 @@ static void test_local_days_with_dst(void **state)
     assert_int_equal(kz_tz_set("../../etc/passwd"), -1);
 }
 
+/* kz_time_format_memo writes kz_time_format's text for any instant, in zones with and
+ * without DST (Lord Howe changes by 30 minutes), across their changes, for instants in any
+ * order (the memo is reused and refreshed), with and without milliseconds, before 1970. */
+static void test_format_memo(void **state)
+{
+    (void)state;
+    static const char *zones[] = {"Asia/Tokyo", "Europe/Berlin", "America/New_York",
+                                  "Australia/Lord_Howe", "UTC", "America/St_Johns"};
+    static const char *starts[] = {"2025-03-27T12:00:00Z", "2025-10-23T12:00:00Z",
+                                   "2025-04-02T00:00:00Z", "2025-03-06T00:00:00Z",
+                                   "1969-12-30T20:00:00Z", "1948-04-29T00:00:00Z"};
+    char want[64], got[64];
+    for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+        assert_int_equal(kz_tz_set(zones[z]), 0);
+        for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+            kz_us t0;
+            assert_int_equal(kz_time_parse(starts[k], &t0), 0);
+            kz_time_memo c = {0};
+            uint64_t x = 88172645463325252ull;
+            /* 5 days in steps of up to 17 min, some steps back, odd microseconds */
+            for (kz_us t = t0; t < t0 + 5 * 86400 * KZ_US_PER_S;) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                kz_us step = (kz_us)(x % (1020 * KZ_US_PER_S));
+                kz_us q = x % 5 == 0 ? t - step / 3 : t;
+                if (x % 3 == 0)
+                    q -= q % KZ_US_PER_S; /* whole seconds: no milliseconds */
+                kz_time_format(q, want, sizeof want);
+                kz_time_format_memo(&c, q, got, sizeof got);
+                if (strcmp(want, got))
+                    fail_msg("%s: memo %s, want %s", zones[z], got, want);
+                t += step;
+            }
+        }
+    }
+    /* a buffer too small for the text: kz_time_format's truncation */
+    kz_time_memo c = {0};
+    kz_time_format(INT64_C(1737958200) * KZ_US_PER_S, want, 12);
+    kz_time_format_memo(&c, INT64_C(1737958200) * KZ_US_PER_S, got, 12);
+    assert_string_equal(got, want);
+    assert_int_equal(kz_tz_set("Asia/Tokyo"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +136,7 @@ int main(void)
         cmocka_unit_test(test_format_roundtrip),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_local_days_with_dst),
+        cmocka_unit_test(test_format_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

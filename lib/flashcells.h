@@ -3,8 +3,8 @@
  * libswscale SWS_AREA pass to RGB24 (the exact path still uses it) at a fraction of the cost:
  * one vertical pass of additions over each plane, which the compiler vectorises, and a few
  * hundred conversions per frame instead of two million. */
-#ifndef KZ_FLASH_CELLS_H
-#define KZ_FLASH_CELLS_H
+#ifndef KZ_LIB_FLASHCELLS_H
+#define KZ_LIB_FLASHCELLS_H
 #include <stdint.h>
 
 struct AVFrame;

@@ -1,5 +1,5 @@
-/* Cell means of decoded planar Y'CbCr for the flash analyser (see flash_cells.h). */
-#include "checks/flash_cells.h"
+/* Cell means of decoded planar Y'CbCr for the flash analyser (see flashcells.h). */
+#include "flashcells.h"
 
 #include <math.h>
 #include <stdlib.h>
