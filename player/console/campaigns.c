@@ -196,7 +196,8 @@ static void get_one(kz_console *c, const char *name, kz_cresp *rs)
     int rc = load_doc(c, name, &d, ver, &text, err, sizeof err);
     if (rc) {
         free(text);
-        kz_cresp_error(rs, rc == 1 ? 404 : 422, rc == 1 ? "not_found" : "parse", "%s", err);
+        kz_cresp_errorp(rs, rc == 1 ? 404 : 422, rc == 1 ? "not_found" : "parse",
+                        json_pack("{s:s,s:s}", "file", name, "detail", err), "%s", err);
         return;
     }
     json_t *items = json_array();
@@ -255,18 +256,33 @@ static int apply_keys(kz_inidoc *d, const char *sec, json_t *keys, char *err, si
             snprintf(err, errlen, "[%s] '%s' is not a key name", sec, key);
             return -1;
         }
+        /* the INI reader trims values, so a value is written trimmed: "  " is empty, as the
+         * player reads it (an empty flash_override is no reason, docs/accessibility.md) */
+        size_t n = strlen(s);
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        while (n && (*s == ' ' || *s == '\t'))
+            s++, n--;
+        char *val = strndup(s, n);
+        if (!val) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
         const char *cur = kz_inidoc_get(d, sec, key);
-        if (cur && !strcmp(cur, s))
-            continue;
-        if (strchr(s, '\n') || strchr(s, '\r')) {
+        int rc = 0;
+        if (cur && !strcmp(cur, val)) {
+            rc = 0;
+        } else if (strchr(val, '\n') || strchr(val, '\r')) {
             snprintf(err, errlen, "[%s] %s: a value on several lines cannot be edited here; "
                      "edit the file", sec, key);
-            return -1;
-        }
-        if (kz_inidoc_set(d, sec, key, s)) {
+            rc = -1;
+        } else if (kz_inidoc_set(d, sec, key, val)) {
             snprintf(err, errlen, "[%s] %s: cannot be set", sec, key);
-            return -1;
+            rc = -1;
         }
+        free(val);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -371,7 +387,7 @@ static void check_and_apply(kz_console *c, const kz_change *ch, int n, const cha
     int errors = 0;
     char err[600];
     if (kz_store_check(c, ch, n, &problems, &errors, err, sizeof err)) {
-        kz_cresp_error(rs, 500, "check_failed", "%s", err);
+        kz_cresp_errorp(rs, 500, "check_failed", json_pack("{s:s}", "detail", err), "%s", err);
         json_decref(extra);
         return;
     }
@@ -379,9 +395,10 @@ static void check_and_apply(kz_console *c, const kz_change *ch, int n, const cha
         if (ch[i].doc)
             locate(problems, ch[i].name, ch[i].doc);
     if (errors) {
-        json_t *o = json_pack("{s:s,s:s,s:i,s:o}", "error",
+        json_t *o = json_pack("{s:s,s:s,s:{s:i},s:i,s:o}", "error",
                               "kizuna check found problems: nothing was written", "code",
-                              "check", "errors", errors, "problems", problems);
+                              "check", "params", "errors", errors, "errors", errors, "problems",
+                              problems);
         kz_cresp_json(rs, 422, json_dumps(o, JSON_COMPACT));
         json_decref(o);
         json_decref(extra);
@@ -390,7 +407,7 @@ static void check_and_apply(kz_console *c, const kz_change *ch, int n, const cha
     if (kz_store_apply(c, ch, n, who, action, err, sizeof err)) {
         json_decref(problems);
         json_decref(extra);
-        kz_cresp_error(rs, 500, "write", "%s", err);
+        kz_cresp_errorp(rs, 500, "write", json_pack("{s:s}", "detail", err), "%s", err);
         return;
     }
     json_t *o = extra ? extra : json_object();
@@ -420,10 +437,10 @@ static void conflict(kz_console *c, const char *name, const char *yours, kz_cres
     if (kz_cread(c->cfg.playlists, name, PLAYLIST_MAX, &text, &len))
         text = NULL;
     kz_cversion(text, len, ver);
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s?}", "error",
+    json_t *o = json_pack("{s:s,s:s,s:{s:s},s:s,s:s,s:s?}", "error",
                           "someone else changed this file after you opened it: nothing was "
-                          "written", "code", "conflict", "your_version", yours, "their_version",
-                          ver, "their_text", text);
+                          "written", "code", "conflict", "params", "file", name,
+                          "your_version", yours, "their_version", ver, "their_text", text);
     free(text);
     kz_cresp_json(rs, 409, json_dumps(o, JSON_COMPACT));
     json_decref(o);
@@ -440,13 +457,14 @@ static void save(kz_console *c, const char *name, const kz_creq *rq, kz_cresp *r
     char ver[33], err[600];
     int rc = load_doc(c, name, &d, ver, NULL, err, sizeof err);
     if (rc < 0) {
-        kz_cresp_error(rs, 422, "parse", "%s", err);
+        kz_cresp_errorp(rs, 422, "parse", json_pack("{s:s,s:s}", "file", name, "detail", err),
+                        "%s", err);
     } else if (!yours || strcmp(yours, ver)) {
         conflict(c, name, yours ? yours : "", rs);
     } else if (rc == 1 && kz_inidoc_parse("", 0, name, &d, err, sizeof err)) {
-        kz_cresp_error(rs, 500, "internal", "%s", err);
+        kz_cresp_errorp(rs, 500, "internal", json_pack("{s:s}", "detail", err), "%s", err);
     } else if (build(d, in, err, sizeof err)) {
-        kz_cresp_error(rs, 400, "bad_request", "%s", err);
+        kz_cresp_errorp(rs, 400, "bad_request", json_pack("{s:s}", "detail", err), "%s", err);
     } else {
         size_t len;
         char *text = kz_inidoc_text(d, &len);
@@ -470,7 +488,7 @@ static void remove_one(kz_console *c, const char *name, const kz_creq *rq, kz_cr
     int rc = load_doc(c, name, &d, ver, NULL, err, sizeof err);
     kz_inidoc_free(&d);
     if (rc == 1) {
-        kz_cresp_error(rs, 404, "not_found", "%s", err);
+        kz_cresp_errorp(rs, 404, "not_found", json_pack("{s:s}", "detail", name), "%s", err);
     } else if (!yours || strcmp(yours, ver)) {
         conflict(c, name, yours ? yours : "", rs);
     } else {
@@ -578,7 +596,7 @@ static void bulk(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who
         }
     }
     if (bad) {
-        kz_cresp_error(rs, 400, "bad_request", "%s", err);
+        kz_cresp_errorp(rs, 400, "bad_request", json_pack("{s:s}", "detail", err), "%s", err);
     } else {
         /* drop no-op entries (already on / off) */
         int m = 0;
@@ -607,8 +625,9 @@ int kz_console_campaigns(kz_console *c, const kz_creq *rq, kz_cresp *rs, const c
         int off;
         pthread_mutex_lock(&c->lock);
         if (!campaign_name_ok(name, &off))
-            kz_cresp_error(rs, 400, "bad_name", "'%s' is not a campaign file name (letters, "
-                           "digits, - and _, ending in .ini)", name);
+            kz_cresp_errorp(rs, 400, "bad_name", json_pack("{s:s}", "name", name),
+                            "'%s' is not a campaign file name (letters, digits, - and _, "
+                            "ending in .ini)", name);
         else if (!strcmp(m, "GET"))
             get_one(c, name, rs);
         else if (!strcmp(m, "PUT"))
@@ -616,7 +635,7 @@ int kz_console_campaigns(kz_console *c, const kz_creq *rq, kz_cresp *rs, const c
         else if (!strcmp(m, "DELETE"))
             remove_one(c, name, rq, rs, who);
         else
-            kz_cresp_error(rs, 405, "method", "%s: not allowed", m);
+            kz_cresp_errorp(rs, 405, "method", json_pack("{s:s}", "detail", m), "%s: not allowed", m);
     } else if (!strcmp(rq->path, "/api/bulk") && !strcmp(m, "POST")) {
         pthread_mutex_lock(&c->lock);
         bulk(c, rq, rs, who);
@@ -627,7 +646,7 @@ int kz_console_campaigns(kz_console *c, const kz_creq *rq, kz_cresp *rs, const c
         if (u == 1)
             kz_cresp_error(rs, 409, "nothing", "there is nothing to undo");
         else if (u)
-            kz_cresp_error(rs, 500, "write", "%s", err);
+            kz_cresp_errorp(rs, 500, "write", json_pack("{s:s}", "detail", err), "%s", err);
         else
             kz_cresp_json(rs, 200, strdup("{\"undone\":true}"));
     } else {

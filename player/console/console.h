@@ -86,16 +86,25 @@ int kz_console_serve(kz_console *c, volatile int *stop);
 
 /* ---- response helpers (router.c), for the handler files ---------------------------------- */
 void kz_cresp_json(kz_cresp *rs, int status, char *json_owned);
+/* {"error": the English text, "code": a stable code, "params": the values the text holds}.
+ * The page says srv.CODE of www/i18n.js with the params filled in, so every code used here
+ * has its entry there in every language (tests/integration/test_console_messages.sh). The
+ * English text is for curl and the logs. kz_cresp_errorp takes the params (owned; NULL for
+ * none). */
 void kz_cresp_error(kz_cresp *rs, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+struct json_t;
+void kz_cresp_errorp(kz_cresp *rs, int status, const char *code, struct json_t *params,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void kz_cresp_bytes(kz_cresp *rs, int status, const char *type, char *owned, size_t len);
 
 /* ---- the handler files ------------------------------------------------------------------ */
 /* campaigns.c: GET /api/campaigns, GET/PUT/DELETE /api/campaigns/FILE, POST /api/undo,
  * POST /api/bulk */
 int kz_console_campaigns(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
-/* views.c: /api/preview, /api/plan, /api/keys, /api/report, /api/screen/... */
+/* views.c: /api/preview, /api/check, /api/plan, /api/keys, /api/report, /api/screen/... */
 int kz_console_views(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
-/* media.c: GET /api/media, PUT /api/media/NAME (probe, flash analysis, then the name) */
+/* media.c: GET /api/media, PUT /api/media/NAME (probe, flash analysis, then the name),
+ * GET /api/thumbs/NAME (thumbs.c) */
 int kz_console_media(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *who);
 #endif

@@ -14,14 +14,17 @@
 #include <unistd.h>
 
 #include "console/console.h"
+#include "console/thumbs.h"
 #include "console/util.h"
 
 #define MEDIA_LIST_MAX 2000
 #define FLASH_OUT_MAX (64 * 1024 * 1024)
 
-/* "video", "image" or NULL (not media, or truncated past reading). Reason in why. */
-static const char *probe(const char *path, char *why, size_t n)
+/* "video", "image" or NULL (not media, or truncated past reading). Reason in why, its code
+ * (srv.CODE of www/i18n.js) in *code. */
+static const char *probe(const char *path, char *why, size_t n, const char **code)
 {
+    *code = "not_media";
     AVFormatContext *fc = NULL;
     int rc = avformat_open_input(&fc, path, NULL, NULL);
     if (rc < 0) {
@@ -33,16 +36,19 @@ static const char *probe(const char *path, char *why, size_t n)
     const char *kind = NULL;
     if (avformat_find_stream_info(fc, NULL) < 0) {
         snprintf(why, n, "the file could not be read to the end of its header (truncated?)");
+        *code = "not_media_truncated";
         goto out;
     }
     int v = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (v < 0) {
         snprintf(why, n, "no picture in it (only sound, or not media)");
+        *code = "not_media_no_picture";
         goto out;
     }
     const AVStream *st = fc->streams[v];
     if (st->codecpar->width <= 0 || st->codecpar->height <= 0) {
         snprintf(why, n, "the picture has no size (damaged file?)");
+        *code = "not_media_no_size";
         goto out;
     }
     /* the image demuxers (png_pipe, jpeg_pipe, image2, webp_pipe...) mean a still picture */
@@ -76,22 +82,24 @@ static void upload(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
     const char *name = rq->path + strlen("/api/media/");
     char why[300];
     if (!rq->upload) {
-        kz_cresp_error(rs, 400, "bad_request", "no file in the request");
+        kz_cresp_error(rs, 400, "no_file", "no file in the request");
         return;
     }
     if (!kz_cname_ok(name, 0) || name[0] == '.') {
-        kz_cresp_error(rs, 400, "bad_name", "'%s' is not a usable file name (no '/', no "
-                       "leading '.')", name);
+        kz_cresp_errorp(rs, 400, "bad_name", json_pack("{s:s}", "name", name),
+                        "'%s' is not a usable file name (no '/', no leading '.')", name);
         return;
     }
     if (rq->upload_len == 0) {
         kz_cresp_error(rs, 422, "empty", "the file is empty");
         return;
     }
-    const char *kind = probe(rq->upload, why, sizeof why);
+    const char *code;
+    const char *kind = probe(rq->upload, why, sizeof why, &code);
     if (!kind) {
         kz_caudit(c, who, "upload-refused", name, why);
-        kz_cresp_error(rs, 422, "not_media", "%s: %s; nothing was stored", name, why);
+        kz_cresp_errorp(rs, 422, code, json_pack("{s:s,s:s}", "name", name, "detail", why),
+                        "%s: %s; nothing was stored", name, why);
         return;
     }
     json_t *flash = !strcmp(kind, "video") ? flash_verdict(c, rq->upload) : json_null();
@@ -102,10 +110,13 @@ static void upload(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
         int e = errno;
         json_decref(flash);
         if (e == EEXIST)
-            kz_cresp_error(rs, 409, "exists", "%s already exists in the content folder: "
-                           "choose another name", name);
+            kz_cresp_errorp(rs, 409, "exists", json_pack("{s:s}", "name", name),
+                            "%s already exists in the content folder: choose another name",
+                            name);
         else
-            kz_cresp_error(rs, 500, "write", "%s: %s", name, strerror(e));
+            kz_cresp_errorp(rs, 500, "write", json_pack("{s:s++}", "detail", name, ": ",
+                                                        strerror(e)),
+                            "%s: %s", name, strerror(e));
         return;
     }
     chmod(dst, 0644);
@@ -145,8 +156,9 @@ static void list(kz_console *c, kz_cresp *rs)
         struct stat st;
         snprintf(p, sizeof p, "%s/%s", c->cfg.content, names[i]);
         if (names[i] && !lstat(p, &st) && S_ISREG(st.st_mode))
-            json_array_append_new(arr, json_pack("{s:s,s:I}", "file", names[i], "size",
-                                                 (json_int_t)st.st_size));
+            json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "file", names[i], "size",
+                                                 (json_int_t)st.st_size, "mtime",
+                                                 (json_int_t)st.st_mtime));
         free(names[i]);
     }
     json_t *o = json_pack("{s:o,s:I}", "media", arr, "upload_max",
@@ -161,6 +173,8 @@ int kz_console_media(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char 
         list(c, rs);
     else if (!strncmp(rq->path, "/api/media/", 11) && !strcmp(rq->method, "PUT"))
         upload(c, rq, rs, who);
+    else if (!strncmp(rq->path, "/api/thumbs/", 12) && !strcmp(rq->method, "GET"))
+        kz_cthumb(c, rq->path + 12, rs);
     else
         return 1;
     return 0;

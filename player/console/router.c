@@ -37,16 +37,36 @@ void kz_cresp_json(kz_cresp *rs, int status, char *json_owned)
                    json_owned ? strlen(json_owned) : 0);
 }
 
-void kz_cresp_error(kz_cresp *rs, int status, const char *code, const char *fmt, ...)
+static void error_v(kz_cresp *rs, int status, const char *code, json_t *params,
+                    const char *fmt, va_list ap)
 {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    json_t *o = json_pack("{s:s,s:s}", "error", msg, "code", code);
+    if (!params)
+        params = json_object();
+    /* every answer has a detail: the page may show the English text inside its sentence */
+    if (params && !json_object_get(params, "detail"))
+        json_object_set_new(params, "detail", json_string(msg));
+    json_t *o = json_pack("{s:s,s:s,s:o}", "error", msg, "code", code, "params", params);
     kz_cresp_json(rs, status, o ? json_dumps(o, JSON_COMPACT) : NULL);
     json_decref(o);
+}
+
+void kz_cresp_error(kz_cresp *rs, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_v(rs, status, code, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void kz_cresp_errorp(kz_cresp *rs, int status, const char *code, json_t *params,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_v(rs, status, code, params, fmt, ap);
+    va_end(ap);
 }
 
 void kz_cresp_free(kz_cresp *rs)
@@ -184,7 +204,8 @@ static void serve_asset(kz_console *c, const char *path, kz_cresp *rs)
     char *buf;
     size_t len;
     if (!type || !kz_cname_ok(rel, 1) || kz_cread(c->www, rel, ASSET_MAX, &buf, &len)) {
-        kz_cresp_error(rs, 404, "not_found", "%s: no such page", path);
+        kz_cresp_errorp(rs, 404, "not_found", json_pack("{s:s}", "detail", path),
+                        "%s: no such page", path);
         return;
     }
     kz_cresp_bytes(rs, 200, type, buf, len);
@@ -204,8 +225,8 @@ static void session_json(kz_console *c, const kz_session *s, kz_cresp *rs, int s
 static void login(kz_console *c, const kz_creq *rq, kz_cresp *rs, time_t now)
 {
     if (kz_auth_limited(&c->auth, rq->remote, now)) {
-        kz_cresp_error(rs, 429, "rate_limited", "too many failed logins from %s: wait a "
-                       "minute", rq->remote);
+        kz_cresp_errorp(rs, 429, "rate_limited", json_pack("{s:s}", "remote", rq->remote),
+                        "too many failed logins from %s: wait a minute", rq->remote);
         return;
     }
     json_error_t je;
@@ -277,7 +298,9 @@ int kz_console_handle(kz_console *c, const kz_creq *rq, kz_cresp *rs)
     int is_get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
     if (strncmp(rq->path, "/api/", 5)) {
         if (!is_get)
-            kz_cresp_error(rs, 405, "method", "%s %s: not allowed", rq->method, rq->path);
+            kz_cresp_errorp(rs, 405, "method",
+                            json_pack("{s:s++}", "detail", rq->method, " ", rq->path),
+                            "%s %s: not allowed", rq->method, rq->path);
         else
             serve_asset(c, rq->path, rs);
         return 0;
@@ -320,6 +343,8 @@ int kz_console_handle(kz_console *c, const kz_creq *rq, kz_cresp *rs)
     if (kz_console_campaigns(c, rq, rs, who) == 0 || kz_console_views(c, rq, rs, who) == 0 ||
         kz_console_media(c, rq, rs, who) == 0)
         return 0;
-    kz_cresp_error(rs, 404, "not_found", "%s %s: no such API", rq->method, rq->path);
+    kz_cresp_errorp(rs, 404, "not_found", json_pack("{s:s++}", "detail", rq->method, " ",
+                                                     rq->path),
+                    "%s %s: no such API", rq->method, rq->path);
     return 0;
 }

@@ -4,6 +4,7 @@
  * root as they come), and sends the kz_cresp back with the headers every answer carries. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -60,7 +61,10 @@ static void add_common_headers(struct MHD_Response *r, const char *url)
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' blob: data:; style-src 'self' "
                             "'unsafe-inline'; frame-ancestors 'self'; form-action 'self'");
-    if (!strncmp(url, "/api/", 5))
+    /* a thumbnail's address carries the file's size and time (?v=), so it may be kept */
+    if (!strncmp(url, "/api/thumbs/", 12))
+        MHD_add_response_header(r, "Cache-Control", "private, max-age=86400");
+    else if (!strncmp(url, "/api/", 5))
         MHD_add_response_header(r, "Cache-Control", "no-store");
 }
 
@@ -184,9 +188,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     memset(&rs, 0, sizeof rs);
     if (p->too_big) {
         if (p->too_big == 1)
-            kz_cresp_error(&rs, 413, "too_big", "the request is larger than allowed (%lld bytes "
-                           "for uploads, %d for other requests)", c->cfg.console.upload_max,
-                           KZ_CONSOLE_BODY_MAX);
+            kz_cresp_errorp(&rs, 413, "too_big",
+                            json_pack("{s:I,s:i}", "upload_max",
+                                      (json_int_t)c->cfg.console.upload_max, "body_max",
+                                      KZ_CONSOLE_BODY_MAX),
+                            "the request is larger than allowed (%lld bytes for uploads, %d "
+                            "for other requests)", c->cfg.console.upload_max,
+                            KZ_CONSOLE_BODY_MAX);
         else
             kz_cresp_error(&rs, 500, "upload", "the upload could not be stored");
         return answer(conn, url, &rs);

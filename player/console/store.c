@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "console/messages.h"
 #include "console/util.h"
 
 #define CHECK_OUT_MAX (1024 * 1024)
@@ -57,8 +58,9 @@ static int copy_config(kz_console *c, const char *tmp, const char *pl)
 }
 
 /* "kizuna[schedule] error: /tmp/x/playlists/a.ini:7: [item] ..." -> {file, line, ...} */
-static void parse_problems(const char *text, const char *pl, json_t *arr)
+static void parse_problems(const char *text, const char *pl, const char *content, json_t *arr)
 {
+    size_t cn = strlen(content);
     size_t pln = strlen(pl);
     const char *p = text;
     while (p && *p) {
@@ -90,8 +92,16 @@ static void parse_problems(const char *text, const char *pl, json_t *arr)
             snprintf(shown, sizeof shown, "%s:%d: %s", file, lno, where);
         else
             snprintf(shown, sizeof shown, "%s", msg);
-        json_array_append_new(arr, json_pack("{s:s,s:i,s:s,s:s}", "file", file, "line", lno,
-                                             "severity", sev, "message", shown));
+        json_t *pb = json_pack("{s:s,s:i,s:s,s:s}", "file", file, "line", lno, "severity", sev,
+                               "message", shown);
+        if (pb)
+            kz_cmsg_classify(pb, where);
+        /* a clip is named as the media page names it: inside the content folder */
+        json_t *params = json_object_get(pb, "params");
+        const char *clip = json_string_value(json_object_get(params, "path"));
+        if (clip && !strncmp(clip, content, cn) && clip[cn] == '/')
+            json_object_set_new(params, "path", json_string(clip + cn + 1));
+        json_array_append_new(arr, pb);
     }
 }
 
@@ -129,8 +139,8 @@ static int place(const char *src, const char *dst)
     return rc;
 }
 
-int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems, int *errors,
-                   char *err, size_t errlen)
+static int check_set(kz_console *c, const kz_change *ch, int n, const char *at,
+                     json_t **problems, int *errors, char *err, size_t errlen)
 {
     char tmp[PATH_MAX], pl[PATH_MAX + 16], cfgpath[PATH_MAX + 16];
     *problems = NULL;
@@ -186,7 +196,8 @@ int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems,
         goto out;
     }
     snprintf(cfgpath, sizeof cfgpath, "%s/player.ini", tmp);
-    const char *argv[] = {"check", "--config", cfgpath, "--format", "json", NULL};
+    const char *argv[] = {"check", "--config", cfgpath, "--format", "json",
+                          at ? "--at" : NULL, at, NULL};
     char *out = NULL, *msgs = malloc(256 * 1024);
     size_t len;
     if (!msgs) {
@@ -200,7 +211,7 @@ int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems,
         snprintf(err, errlen, "kizuna check did not answer: %.300s", st < 0 ? msgs : "bad JSON");
     } else {
         json_t *arr = json_array();
-        parse_problems(msgs, pl, arr);
+        parse_problems(msgs, pl, c->cfg.content, arr);
         json_t *ne = json_object_get(res, "errors");
         *errors = ne ? (int)json_integer_value(ne) : 0;
         /* every error the checker counted must show up as a line; if its log was cut, say so */
@@ -215,6 +226,18 @@ out:
         closedir(d);
     kz_crmtree(tmp);
     return rc;
+}
+
+int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems, int *errors,
+                   char *err, size_t errlen)
+{
+    return check_set(c, ch, n, NULL, problems, errors, err, errlen);
+}
+
+int kz_store_check_at(kz_console *c, const char *at, json_t **problems, int *errors, char *err,
+                      size_t errlen)
+{
+    return check_set(c, NULL, 0, at, problems, errors, err, errlen);
 }
 
 static void clear_undo(kz_console *c)

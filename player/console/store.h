@@ -24,6 +24,9 @@ typedef struct kz_change {
  * *problems gets an array of {file, line, severity, message} (file: a name in the playlist
  * directory, or as the checker wrote it); *errors the number of errors. 0, or -1 when the
  * check could not run (reason in err). */
+/* The same for the set as it is, as of the moment at (`kizuna check --at AT`). */
+int kz_store_check_at(kz_console *c, const char *at, json_t **problems, int *errors, char *err,
+                      size_t errlen);
 int kz_store_check(kz_console *c, const kz_change *ch, int n, json_t **problems, int *errors,
                    char *err, size_t errlen);
 /* Apply the changes (after a clean check), making them the one step of undo. who/action

@@ -195,6 +195,11 @@ int kz_crun(kz_console *c, const char *const *argv, char **out, size_t *len, siz
         int nul = open("/dev/null", O_RDONLY);
         if (nul >= 0)
             dup2(nul, 0);
+        /* a preview, a check or a flash analysis must never take frames from the screen
+         * beside it: the children run below the player's priority (tools/bench-console.sh) */
+        errno = 0;
+        if (nice(KZ_CONSOLE_CHILD_NICE) == -1 && errno)
+            _exit(126);
         execv(c->exe, (char *const *)av);
         _exit(127);
     }

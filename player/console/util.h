@@ -25,10 +25,12 @@ void kz_cversion(const char *bytes, size_t len, char out[33]);
 void kz_caudit(kz_console *c, const char *who, const char *action, const char *file,
                const char *detail);
 
+#define KZ_CONSOLE_CHILD_NICE 10 /* added to the console's niceness for every child */
 /* Run c->exe with argv (argv[0] is the command word, e.g. "render"; NULL-terminated). stdout
  * goes into *out (malloc'd, NUL-terminated, at most max bytes: more is an error), stderr into
  * err (truncated). The child is killed after c->child_timeout_ms. Returns the child's exit
- * status (0..255), or -1 (could not run, timed out, too much output: reason in err). */
+ * status (0..255), or -1 (could not run, timed out, too much output: reason in err). The child
+ * runs KZ_CONSOLE_CHILD_NICE steps nicer than the console. */
 int kz_crun(kz_console *c, const char *const *argv, char **out, size_t *len, size_t max,
             char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "console/console.h"
+#include "console/store.h"
 #include "console/util.h"
 #include "ops/control.h"
 
@@ -43,7 +44,9 @@ static int until_ok(const char *s)
 
 static void child_error(kz_cresp *rs, int st, const char *err)
 {
-    kz_cresp_error(rs, st < 0 ? 504 : 422, "child", "%s", err[0] ? err : "the command failed");
+    const char *why = err[0] ? err : "the command failed";
+    kz_cresp_errorp(rs, st < 0 ? 504 : 422, "child", json_pack("{s:s}", "detail", why), "%s",
+                    why);
 }
 
 static void preview(kz_console *c, const kz_creq *rq, kz_cresp *rs)
@@ -73,6 +76,28 @@ static void preview(kz_console *c, const kz_creq *rq, kz_cresp *rs)
     else
         child_error(rs, st, err);
     kz_crmtree(dir);
+}
+
+/* GET /api/check?at=TIME: kizuna check of the set as it is, as of that moment (what the
+ * preview's "check this moment" shows) */
+static void check_at(kz_console *c, const kz_creq *rq, kz_cresp *rs)
+{
+    const char *at = kz_creq_arg(rq, "at");
+    if (!time_arg_ok(at)) {
+        kz_cresp_error(rs, 400, "bad_time", "at: expected a date and time such as "
+                       "2025-02-03T12:00");
+        return;
+    }
+    json_t *problems = NULL;
+    int errors = 0;
+    char err[600];
+    if (kz_store_check_at(c, at, &problems, &errors, err, sizeof err)) {
+        kz_cresp_errorp(rs, 500, "check_failed", json_pack("{s:s}", "detail", err), "%s", err);
+        return;
+    }
+    json_t *o = json_pack("{s:s,s:i,s:o}", "at", at, "errors", errors, "problems", problems);
+    kz_cresp_json(rs, 200, o ? json_dumps(o, JSON_COMPACT) : NULL);
+    json_decref(o);
 }
 
 static void plan(kz_console *c, const kz_creq *rq, kz_cresp *rs)
@@ -189,16 +214,17 @@ static int ctl(kz_console *c, const char *req, char **answer, kz_cresp *rs)
 {
     char err[512];
     if (!c->ctl[0]) {
-        kz_cresp_error(rs, 503, "no_player", "no control socket for this configuration");
+        kz_cresp_error(rs, 503, "no_socket", "no control socket for this configuration");
         return -1;
     }
     if (kz_ctl_request(c->ctl, req, answer, 5000, err, sizeof err)) {
-        kz_cresp_error(rs, 503, "no_player", "the player does not answer (%s): is it running?",
-                       err);
+        kz_cresp_errorp(rs, 503, "no_player", json_pack("{s:s}", "detail", err),
+                        "the player does not answer (%s): is it running?", err);
         return -1;
     }
     if (strncmp(*answer, "ok", 2)) {
-        kz_cresp_error(rs, 422, "player", "%s", *answer);
+        kz_cresp_errorp(rs, 422, "player", json_pack("{s:s}", "detail", *answer), "%s",
+                        *answer);
         free(*answer);
         return -1;
     }
@@ -245,11 +271,13 @@ static void screen(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
                 if (kz_cread(path, slash + 1, PNG_MAX, &png, &len) == 0)
                     kz_cresp_bytes(rs, 200, "image/png", png, len);
                 else
-                    kz_cresp_error(rs, 500, "player", "the player wrote no screenshot (%s)",
-                                   strerror(errno));
+                    kz_cresp_errorp(rs, 500, "no_screenshot",
+                                    json_pack("{s:s}", "detail", strerror(errno)),
+                                    "the player wrote no screenshot (%s)", strerror(errno));
             } else {
-                kz_cresp_error(rs, 500, "player", "unexpected answer to screenshot: %.200s",
-                               answer ? answer : "");
+                kz_cresp_errorp(rs, 500, "player",
+                                json_pack("{s:s%}", "detail", answer ? answer : "", (size_t)200),
+                                "unexpected answer to screenshot: %.200s", answer ? answer : "");
             }
             free(answer);
         }
@@ -289,7 +317,9 @@ static void screen(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char *w
         }
         json_decref(in);
     } else {
-        kz_cresp_error(rs, 404, "not_found", "%s %s: no such API", rq->method, rq->path);
+        kz_cresp_errorp(rs, 404, "not_found",
+                        json_pack("{s:s++}", "detail", rq->method, " ", rq->path),
+                        "%s %s: no such API", rq->method, rq->path);
     }
 }
 
@@ -298,6 +328,8 @@ int kz_console_views(kz_console *c, const kz_creq *rq, kz_cresp *rs, const char 
     int get = !strcmp(rq->method, "GET");
     if (get && !strcmp(rq->path, "/api/preview"))
         preview(c, rq, rs);
+    else if (get && !strcmp(rq->path, "/api/check"))
+        check_at(c, rq, rs);
     else if (get && !strcmp(rq->path, "/api/plan"))
         plan(c, rq, rs);
     else if (get && !strcmp(rq->path, "/api/keys"))

@@ -18,6 +18,8 @@ const MEDIA = process.env.KZ_MEDIA, CONTENT = process.env.KZ_CONTENT;
 const PL = process.env.KZ_PLAYLISTS, OUT = process.env.KZ_OUT || 'build/browser';
 const FILE = '40-browser-month.ini';
 const TITLE = '点字ブロックの上に|物を置かないでください';
+const FLASH_FILE = '41-browser-flash.ini';
+const OVERRIDE = '2025-05-20 県の担当者が確認。前に点滅の注意スライドを入れる';
 const INTERRUPT = '訓練：これはブラウザ試験の割り込み表示です';
 
 function check(cond, what) {
@@ -110,7 +112,8 @@ async function main() {
     const err = await page.textContent('.field[data-key="times"] .errs');
     check(new RegExp(FILE.replace('.', '\\.') + ':\\d+').test(err), 'the hours error says file:line: ' + err.trim());
     check(await page.$eval('#f-times', (e) => e.classList.contains('bad')), 'the hours field is marked');
-    check((await page.textContent('#save-error')).includes('nothing was written'), 'the page says nothing was written');
+    check(err.includes('時間帯として読めません'), 'the hours error is said in Japanese');
+    check((await page.textContent('#save-error')).includes('何も書き込んでいません'), 'the page says nothing was written');
     check(fs.readFileSync(path.join(PL, FILE), 'utf8') === written, 'the file on disk is unchanged');
     await page.locator('.field[data-key="times"]').scrollIntoViewIfNeeded();
     await shot('05-error-25h');
@@ -131,6 +134,13 @@ async function main() {
     fs.writeFileSync(path.join(OUT, 'preview-frame.png'), Buffer.from(png));
     const natural = await page.$eval('#preview-img', (i) => [i.naturalWidth, i.naturalHeight]);
     check(natural[0] === 960 && natural[1] === 540, 'the landscape preview is a 960x540 picture');
+    /* check --at from the preview: the demo as of 3 February has the handprint unveiling over */
+    await page.click('#check-at');
+    await page.waitForSelector('#check-summary', { timeout: 60000 });
+    check((await page.textContent('#check-summary')).includes('2025-02-03T12:00:00'), 'the check runs as of the preview\'s moment: ' +
+          (await page.textContent('#check-summary')).trim());
+    check(await page.$('#check-result [data-code="campaign_past"]') !== null, 'and says, in Japanese, which campaign is over: ' +
+          (await page.textContent('#check-result [data-code="campaign_past"]')).trim());
     await shot('06-preview');
     const at = await page.inputValue('#at-time');
     await page.click('#next-slot');
@@ -182,10 +192,58 @@ async function main() {
     check((await result('still.png')).startsWith('画像'), 'a dropped picture is stored as a picture: ' + await result('still.png'));
     check((await result('calm.mp4')).includes('PASS'), 'a calm clip passes the flash analysis: ' + await result('calm.mp4'));
     check((await result('flashing.mp4')).includes('FAIL'), 'a flashing clip fails it, and the page says so: ' + await result('flashing.mp4'));
-    check((await result('fake.png')).includes('nothing was stored') && !fs.existsSync(path.join(CONTENT, 'fake.png')),
+    check((await result('fake.png')).includes('保存していません') && !fs.existsSync(path.join(CONTENT, 'fake.png')),
           'a file that is not media is refused and not stored: ' + await result('fake.png'));
     check(fs.existsSync(path.join(CONTENT, 'calm.mp4')), 'the calm clip is in the content folder');
+    /* thumbnails: the server's picture of the first frame, for what was just stored and for
+     * the demo's media already there */
+    const thumbOk = (n) => page.waitForFunction((f) => {
+      const i = document.querySelector('img.thumb[data-file="' + f + '"]');
+      return i && i.complete && i.naturalWidth > 0;
+    }, n, { timeout: 60000 });
+    for (const n of ['calm.mp4', 'still.png', 'flashing.mp4']) await thumbOk(n);
+    const dims = await page.$eval('img.thumb[data-file="calm.mp4"]', (i) => [i.naturalWidth, i.naturalHeight]);
+    check(dims[0] === 192 && dims[1] === 108, 'the calm clip has its 192x108 thumbnail');
+    const listed = await page.$$eval('#media tr[data-file]', (rs) => rs.length);
+    await page.waitForFunction(() => [...document.querySelectorAll('#media tr[data-file]')]
+      .every((r) => r.querySelector('.nothumb') || (r.querySelector('img.thumb') || {}).complete), null, { timeout: 60000 });
+    const shown = await page.$$eval('#media img.thumb', (is) => is.filter((i) => i.naturalWidth > 0).length);
+    check(shown >= 3, 'thumbnails in the media list: ' + shown + ' of ' + listed + ' files');
+    const thumb = await page.evaluate(async () => {
+      const r = await fetch(document.querySelector('img.thumb[data-file="calm.mp4"]').src);
+      return [r.headers.get('Content-Type'), Array.from(new Uint8Array(await r.arrayBuffer()))];
+    });
+    check(thumb[0] === 'image/png', 'served as image/png');
+    fs.writeFileSync(path.join(OUT, 'thumb-calm.png'), Buffer.from(thumb[1]));
     await shot('11-media');
+
+    /* 7b. the failing clip in a campaign (June, away from the moments tested above): refused
+     * beside its file key with nothing written, then saved with flash_override = <reason> */
+    await page.goto(URL + '#/new');
+    await page.waitForSelector('#f-campaign');
+    await page.fill('#file', FLASH_FILE.replace(/\.ini$/, ''));
+    await page.fill('#f-campaign', 'browser-flash');
+    await page.fill('#date-from', '2025-06-01');
+    await page.fill('#date-to', '2025-06-30');
+    await page.selectOption('#add-plugin', 'video');
+    await page.click('#add-item');
+    const clip = page.locator('.item').nth(0);
+    await clip.locator('.kvrow[data-key="file"] .val').fill('flashing.mp4');
+    await page.click('#save');
+    await page.waitForSelector('.item .err[data-code="flash_fail"]', { timeout: 60000 });
+    const refusal = await page.textContent('.item .err[data-code="flash_fail"]');
+    check(/41-browser-flash\.ini:\d+/.test(refusal) && refusal.includes('光過敏の基準を満たしません'),
+          'a failing clip is refused beside its file, in Japanese, with file:line: ' + refusal.trim());
+    check(!fs.existsSync(path.join(PL, FLASH_FILE)), 'and nothing is written');
+    await shot('15-flash-refused');
+    await page.click('.item .add-override');
+    await clip.locator('.kvrow[data-key="flash_override"] .val').fill(OVERRIDE);
+    await page.click('#save');
+    await page.waitForFunction((f) => location.hash === '#/edit/' + f, FLASH_FILE, { timeout: 60000 });
+    await page.waitForSelector('#f-times');
+    const withReason = fs.readFileSync(path.join(PL, FLASH_FILE), 'utf8');
+    check(withReason.includes('flash_override = ' + OVERRIDE), 'with the reason written it is saved: flash_override = ' + OVERRIDE);
+    await shot('16-flash-override');
 
     /* 8. the screen live: an interrupt behind a confirmation */
     await page.goto(URL + '#/screen');

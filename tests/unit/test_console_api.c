@@ -1,7 +1,9 @@
 /* The console's API handlers (player/console/), called as kz_console_handle without a socket:
  * the gate (Host, session, CSRF), campaigns read and written through the player's own check
  * (nothing written when it fails; comments kept when it passes), the concurrent-edit refusal,
- * undo, bulk on/off, names confined to the playlist directory, the key tables and the preview.
+ * undo, bulk on/off, names confined to the playlist directory, the key tables and the preview;
+ * the codes the page translates (console/messages.h) on the real parser's lines, and a clip
+ * that fails the flash analysis refused until the item carries flash_override = <reason>.
  * The children (check, render, help) are the build's kizuna ($KZ_BUILD, default build). */
 #include <jansson.h>
 #include <limits.h>
@@ -11,6 +13,8 @@
 
 #include "kz_test.h"
 #include "console/console.h"
+#include "base/png.h"
+#include "console/messages.h"
 
 static const char campaign[] = "; the barrier-free month (written by hand)\n"
                                "[playlist]\n"
@@ -464,6 +468,217 @@ static void test_keys_and_preview(void **state)
     json_decref(r);
 }
 
+/* The first problem of a refused save that is about file, or NULL. */
+static json_t *problem_of(json_t *r, const char *file, const char *code)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(r, "problems"), i, p)
+        if (!strcmp(str(p, "file"), file) && (!code || !strcmp(str(p, "code"), code)))
+            return p;
+    return NULL;
+}
+
+static const char *param(json_t *p, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(p, "params"), key));
+}
+
+static void test_match_templates(void **state)
+{
+    (void)state;
+    json_t *ps = json_object();
+    assert_true(kz_cmsg_match("{key}: '{value}' is not a window HH:MM-HH:MM",
+                              "times: '25:00-26:00' is not a window HH:MM-HH:MM", ps));
+    assert_string_equal(json_string_value(json_object_get(ps, "key")), "times");
+    assert_string_equal(json_string_value(json_object_get(ps, "value")), "25:00-26:00");
+    assert_false(kz_cmsg_match("{key}: '{value}' is not a window HH:MM-HH:MM",
+                               "times: '25:00-26:00' is not a window", NULL));
+    assert_false(kz_cmsg_match("a {x} b", "a  b", NULL)); /* a hole is never empty */
+    json_decref(ps);
+    /* a line nobody recognised keeps the parser's text as its parameter */
+    json_t *p = json_object();
+    kz_cmsg_classify(p, "something new: the parser said so");
+    assert_string_equal(str(p, "code"), "other");
+    assert_string_equal(param(p, "message"), "something new: the parser said so");
+    json_decref(p);
+}
+
+/* The parser's own lines for the editor's fields, each with its code and values. */
+static void test_check_codes(void **state)
+{
+    fx *x = *state;
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"version\":\"none\",\"playlist\":{\"campaign\":\"x\","
+             "\"dates\":\"2025-02-30..2025-03-02\",\"times\":\"25:00-26:00\"},"
+             "\"items\":[{\"section\":\"n\",\"keys\":{\"plugin\":\"notice\","
+             "\"duration\":\"10s\",\"body\":\"x\",\"titel\":\"x\"}}]}");
+    int st;
+    json_t *r = call(x, "PUT", "/api/campaigns/codes.ini", body, 1, &st, NULL);
+    assert_int_equal(st, 422);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "params"), "errors")),
+                     json_integer_value(json_object_get(r, "errors")));
+    json_t *p = problem_of(r, "codes.ini", "bad_window");
+    if (!p)
+        fail_msg("no bad_window in %s", json_dumps(r, 0));
+    assert_string_equal(param(p, "key"), "times");
+    assert_string_equal(param(p, "value"), "25:00-26:00");
+    p = problem_of(r, "codes.ini", "bad_day");
+    if (!p)
+        fail_msg("no bad_day in %s", json_dumps(r, 0));
+    assert_string_equal(param(p, "value"), "2025-02-30");
+    assert_string_equal(param(p, "days"), "28");
+    p = problem_of(r, "codes.ini", "unknown_key_near");
+    if (!p)
+        fail_msg("no unknown_key_near in %s", json_dumps(r, 0));
+    assert_string_equal(param(p, "key"), "titel");
+    assert_string_equal(param(p, "near"), "title");
+    assert_string_equal(param(p, "plugin"), "notice");
+    json_decref(r);
+    assert_null(slurp(x->dir, "codes.ini"));
+}
+
+/* docs/accessibility.md: a failing clip airs only with flash_override = <reason>; the console
+ * says so beside the file key and writes nothing, then accepts the same item with a reason. */
+static void test_flash_fail_needs_override(void **state)
+{
+    fx *x = *state;
+    char cmd[PATH_MAX + 300];
+    snprintf(cmd, sizeof cmd, "sh tests/media/gen-flash.sh '%s/content' >/dev/null 2>&1", x->dir);
+    if (system(cmd) != 0)
+        fail_msg("tests/media/gen-flash.sh failed (ffmpeg?)");
+    const char *item = "{\"version\":\"none\",\"playlist\":{\"campaign\":\"f\"},"
+                       "\"items\":[{\"section\":\"clip\",\"keys\":{\"plugin\":\"video\","
+                       "\"file\":\"flash-3_5hz.mp4\"%s}}]}";
+    char body[1024];
+    snprintf(body, sizeof body, item, "");
+    int st;
+    json_t *r = call(x, "PUT", "/api/campaigns/f.ini", body, 1, &st, NULL);
+    assert_int_equal(st, 422);
+    json_t *p = problem_of(r, "f.ini", "flash_fail");
+    if (!p)
+        fail_msg("no flash_fail in %s", json_dumps(r, 0));
+    assert_string_equal(str(p, "severity"), "error");
+    assert_string_equal(str(p, "section"), "clip");
+    assert_string_equal(str(p, "key"), "file");
+    assert_non_null(strstr(param(p, "reason"), "general flash"));
+    json_decref(r);
+    assert_null(slurp(x->dir, "f.ini"));
+    /* an empty reason does not count (the INI reader trims it to nothing) */
+    snprintf(body, sizeof body, item, ",\"flash_override\":\"  \"");
+    r = call(x, "PUT", "/api/campaigns/f.ini", body, 1, &st, NULL);
+    if (st != 422)
+        fail_msg("%d: %s", st, json_dumps(r, 0));
+    assert_non_null(problem_of(r, "f.ini", "flash_fail"));
+    json_decref(r);
+    snprintf(body, sizeof body, item,
+             ",\"flash_override\":\"reviewed by the accessibility officer 2025-01-10\"");
+    r = call(x, "PUT", "/api/campaigns/f.ini", body, 1, &st, NULL);
+    if (st != 200)
+        fail_msg("%d: %s", st, json_dumps(r, 0));
+    p = problem_of(r, "f.ini", "flash_override");
+    if (!p)
+        fail_msg("no flash_override warning in %s", json_dumps(r, 0));
+    assert_string_equal(param(p, "override"), "reviewed by the accessibility officer 2025-01-10");
+    json_decref(r);
+    char *f = slurp(x->dir, "f.ini");
+    assert_non_null(strstr(f, "flash_override = reviewed by the accessibility officer"));
+    free(f);
+}
+
+/* Thumbnails: the first frame (or the picture) scaled into 192x108, as PNG, cached under the
+ * logs (never in the content root), refused for names outside it and for what is not media. */
+static void test_thumbnails(void **state)
+{
+    fx *x = *state;
+    char cmd[PATH_MAX * 2];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -f lavfi -i 'color=c=0x2060a0:s=640x360:r=30:d=1' -pix_fmt yuv420p "
+             "'%s/content/blue.mp4' && ffmpeg -v error -f lavfi -i 'color=c=red:s=300x600' "
+             "-frames:v 1 '%s/content/tall.png' && echo text > '%s/content/notes.txt'",
+             x->dir, x->dir, x->dir);
+    if (system(cmd) != 0)
+        fail_msg("ffmpeg could not make the test media");
+    const struct {
+        const char *name;
+        int w, h;
+        uint8_t r, g, b;
+    } want[] = {{"blue.mp4", 192, 108, 0x20, 0x60, 0xa0}, {"tall.png", 54, 108, 0xff, 0, 0}};
+    for (int i = 0; i < 2; i++) {
+        for (int round = 0; round < 2; round++) { /* made, then served from the cache */
+            char path[200];
+            snprintf(path, sizeof path, "/api/thumbs/%s", want[i].name);
+            kz_cresp rs;
+            int st;
+            json_t *r = call(x, "GET", path, NULL, 0, &st, &rs);
+            if (st != 200)
+                fail_msg("%s: %d %.*s", path, st, (int)rs.len, rs.body);
+            assert_null(r);
+            assert_string_equal(rs.type, "image/png");
+            char png[PATH_MAX];
+            snprintf(png, sizeof png, "%s/thumb.png", x->dir);
+            FILE *f = fopen(png, "wb");
+            assert_non_null(f);
+            fwrite(rs.body, 1, rs.len, f);
+            fclose(f);
+            kz_cresp_free(&rs);
+            uint8_t *argb;
+            int w, h;
+            char err[200];
+            assert_int_equal(kz_image_load(png, &argb, &w, &h, err, sizeof err), 0);
+            assert_int_equal(w, want[i].w);
+            assert_int_equal(h, want[i].h);
+            const uint8_t *mid = argb + ((size_t)(h / 2) * w + w / 2) * 4; /* B G R A */
+            assert_true(abs(mid[2] - want[i].r) < 12 && abs(mid[1] - want[i].g) < 12 &&
+                        abs(mid[0] - want[i].b) < 12);
+            free(argb);
+        }
+    }
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "ls '%s/logs/console/thumbs/'*.png | wc -l | grep -qx 2", x->dir);
+    assert_int_equal(system(p), 0);
+    snprintf(p, sizeof p, "ls -A '%s/content' | grep -qv -e blue.mp4 -e tall.png -e notes.txt "
+             "-e 'flash-'", x->dir);
+    assert_int_not_equal(system(p), 0); /* nothing new in the content root */
+    int st;
+    json_t *r = call(x, "GET", "/api/thumbs/notes.txt", NULL, 0, &st, NULL);
+    assert_int_equal(st, 422);
+    assert_string_equal(str(r, "code"), "no_thumb");
+    json_decref(r);
+    r = call(x, "GET", "/api/thumbs/..%2fplayer.ini", NULL, 0, &st, NULL);
+    assert_true(st == 400 || st == 404);
+    json_decref(r);
+    r = call(x, "GET", "/api/thumbs/../player.ini", NULL, 0, &st, NULL);
+    assert_int_equal(st, 400);
+    json_decref(r);
+}
+
+/* kizuna check --at from the console: the set as it is, as of a moment */
+static void test_check_at(void **state)
+{
+    fx *x = *state;
+    int st;
+    json_t *r = call(x, "GET", "/api/check?at=2025-02-03T12:00:00", NULL, 0, &st, NULL);
+    if (st != 200)
+        fail_msg("%d: %s", st, json_dumps(r, 0));
+    assert_int_equal(json_integer_value(json_object_get(r, "errors")), 0);
+    assert_null(problem_of(r, "a.ini", "campaign_past"));
+    json_decref(r);
+    r = call(x, "GET", "/api/check?at=2026-03-01", NULL, 0, &st, NULL);
+    assert_int_equal(st, 200);
+    json_t *p = problem_of(r, "a.ini", "campaign_past");
+    if (!p)
+        fail_msg("no campaign_past in %s", json_dumps(r, 0));
+    assert_string_equal(param(p, "campaign"), "barrier-free");
+    assert_string_equal(param(p, "day"), "2025-02-28");
+    json_decref(r);
+    r = call(x, "GET", "/api/check?at=tomorrow;rm", NULL, 0, &st, NULL);
+    assert_int_equal(st, 400);
+    assert_string_equal(str(r, "code"), "bad_time");
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +690,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_create_bulk_and_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_and_preview, setup, teardown),
+        cmocka_unit_test(test_match_templates),
+        cmocka_unit_test_setup_teardown(test_check_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flash_fail_needs_override, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thumbnails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_at, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

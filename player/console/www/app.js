@@ -36,9 +36,19 @@ function flash(kind, msg) {
   flash.timer = setTimeout(() => f.replaceChildren(), kind === 'ok' ? 5000 : 15000);
 }
 
+/* What the server said, in the page's language: every answer of the server carries a stable
+ * code and its values (player/console/messages.h); srv.CODE of i18n.js says it. A code the
+ * catalogue lacks is an error on the page (t() reports it; the browser test fails on it). */
+function serverText(d) {
+  if (d && typeof d === 'object' && d.code) return t('srv.' + d.code, d.params || {});
+  if (d && typeof d === 'object' && d.error) return d.error;
+  return null;
+}
+
 /* An API error as one line: the server's message, or the status when there is none. */
 function errText(r) {
-  if (r.data && typeof r.data === 'object' && r.data.error) return r.data.error;
+  const m = serverText(r.data);
+  if (m) return m;
   if (r.status === 0) return t('err.network');
   return t('err.status', { status: r.status });
 }
@@ -47,11 +57,14 @@ function where(p) {
   return p.file ? el('span', { class: 'where' }, p.file + ':' + p.line) : null;
 }
 
-/* a problem of kizuna check: file:line in its own tag, then the message without it */
+/* a problem of kizuna check: file:line in its own tag, then the sentence of its code (the
+ * parser's English line when it has none) */
 function problemLine(p) {
   const head = p.file + ':' + p.line + ': ';
-  const m = p.message.startsWith(head) ? p.message.slice(head.length) : p.message;
-  return el('div', { class: p.severity === 'error' ? 'err' : 'warnmsg' }, where(p), ' ', m);
+  const m = p.code ? t('chk.' + p.code, p.params || {})
+                   : p.message.startsWith(head) ? p.message.slice(head.length) : p.message;
+  return el('div', { class: p.severity === 'error' ? 'err' : 'warnmsg', 'data-code': p.code || '' },
+            where(p), ' ', m);
 }
 
 function pad(n) { return String(n).padStart(2, '0'); }
@@ -76,7 +89,7 @@ function viewLogin(v) {
     ev.preventDefault();
     const r = await KZ_API.post('/api/login', need ? { password: pw.value } : {});
     if (!r.ok) {
-      msg.textContent = r.status === 403 ? t('login.wrong') : errText(r);
+      msg.textContent = errText(r);
       return;
     }
     state.session = r.data;
@@ -347,6 +360,23 @@ function itemCard(list, section, keys, fromName) {
   return card;
 }
 
+/* A clip that fails the flash analysis airs only with flash_override = <reason>
+ * (docs/accessibility.md): the button beside the refusal adds that key, empty, for the
+ * reason to be written; the server checks again that it is not empty. */
+function overrideButton(card, fileRow) {
+  return el('button', { type: 'button', class: 'add-override', onclick: (ev) => {
+    let row = $$('.kvrow', card).find((r) => $('.key', r).value === 'flash_override');
+    if (!row) {
+      row = keyRow(card, 'flash_override', '');
+      $('.val', row).placeholder = t('flash.override_hint');
+      $('.val', row).rows = 2;
+      fileRow.after(row);
+    }
+    ev.target.remove();
+    $('.val', row).focus();
+  } }, t('flash.override_add'));
+}
+
 function newItem(list, plugin) {
   let n = 1;
   while ($$('.section', list).some((s) => s.value === plugin + '-' + n)) n++;
@@ -446,6 +476,9 @@ async function viewEdit(v, file) {
   /* each problem beside the field it came from: [playlist] keys, an item's key row or its
    * header; the rest above the form */
   const showProblems = (problems, name) => {
+    /* the check's own verdict line says again what the refusal beside the file says */
+    const refused = new Set(problems.filter((p) => p.code === 'flash_fail').map((p) => p.file + ':' + p.line));
+    problems = problems.filter((p) => !(p.code === 'flash_result' && refused.has(p.file + ':' + p.line)));
     const aside = problems.filter((p) => p.file !== name && p.severity !== 'error');
     if (aside.length)
       general.append(el('details', {}, el('summary', { class: 'hint' }, t('edit.other_warnings', { n: aside.length })),
@@ -463,6 +496,7 @@ async function viewEdit(v, file) {
         const card = $$('.item', items).find((c) => $('.section', c).value === p.section);
         if (card && p.key) {
           const row = $$('.kvrow', card).find((r) => $('.key', r).value === p.key);
+          if (row && p.code === 'flash_fail') line.append(' ', overrideButton(card, row));
           if (row) { $('.val', row).classList.add('bad'); row.after(line); continue; }
         }
         if (card) spot = $('.errs', card);
@@ -548,6 +582,17 @@ function size(n) {
   return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MiB' : n >= 1024 ? Math.round(n / 1024) + ' KiB' : n + ' B';
 }
 
+/* One file of the content folder: its thumbnail (made by the server from the first frame,
+ * GET /api/thumbs/NAME; ?v= changes when the file does), name and size. A file that is not
+ * a picture or video has no thumbnail: a dash. */
+function mediaRow(m) {
+  const img = el('img', { class: 'thumb', loading: 'lazy', alt: m.file, 'data-file': m.file,
+    src: '/api/thumbs/' + encodeURIComponent(m.file) + '?v=' + m.size + '-' + m.mtime });
+  img.addEventListener('error', () => img.replaceWith(el('span', { class: 'hint nothumb' }, '—')));
+  return el('tr', { 'data-file': m.file }, el('td', { class: 'thumbcell' }, img), el('td', {}, m.file),
+            el('td', {}, size(m.size)));
+}
+
 async function viewMedia(v) {
   const r = await KZ_API.get('/api/media');
   if (!r.ok) { v.append(el('p', { class: 'err' }, errText(r))); return; }
@@ -571,7 +616,7 @@ async function viewMedia(v) {
     const fl = res.data.flash && res.data.flash.verdict
       ? { verdict: res.data.flash.verdict.toUpperCase(), reason: res.data.flash.reason } : null;
     row.classList.add('done');
-    $('#media').append(el('tr', {}, el('td', {}, res.data.file), el('td', {}, size(res.data.size))));
+    $('#media').append(mediaRow({ file: res.data.file, size: res.data.size, mtime: Date.now() }));
     what.replaceWith(el('span', { class: 'result' }, t('media.kind.' + res.data.kind), ' ',
       fl ? el('span', { class: 'verdict ' + fl.verdict }, fl.verdict) : t('media.no_flash'), ' ',
       fl ? el('span', { class: 'hint' }, fl.reason) : null,
@@ -590,8 +635,9 @@ async function viewMedia(v) {
     el('p', { class: 'hint' }, t('media.hint', { max: size(r.data.upload_max) })),
     drop, uploads,
     el('h2', {}, t('media.list')),
-    el('table', { class: 'list', id: 'media' }, el('tr', {}, el('th', {}, t('col.file')), el('th', {}, t('col.size'))),
-      r.data.media.map((m) => el('tr', {}, el('td', {}, m.file), el('td', {}, size(m.size))))));
+    el('table', { class: 'list', id: 'media' },
+      el('tr', {}, el('th', {}, t('col.thumb')), el('th', {}, t('col.file')), el('th', {}, t('col.size'))),
+      r.data.media.map(mediaRow)));
 }
 
 /* ---- preview ---------------------------------------------------------------------------- */
@@ -611,6 +657,16 @@ async function viewPreview(v) {
   const info = el('p', { id: 'preview-info', class: 'hint' });
   const onAir = el('p', { id: 'on-air' });
   const strip = el('div', { class: 'timeline', id: 'timeline' });
+  /* kizuna check --at that moment: the warnings and errors of the set as of then */
+  const checkOut = el('div', { id: 'check-result' });
+  const checkAt = async () => {
+    checkOut.replaceChildren(el('p', { class: 'hint' }, t('preview.checking')));
+    const r = await KZ_API.get('/api/check?at=' + encodeURIComponent(at()));
+    if (!r.ok) { checkOut.replaceChildren(el('p', { class: 'err' }, errText(r))); return; }
+    const ps = r.data.problems || [];
+    checkOut.replaceChildren(el('p', { class: 'hint', id: 'check-summary' },
+      t('preview.checked', { at: r.data.at, errors: r.data.errors, n: ps.length })), problemsList(ps));
+  };
   let slots = [], slotDay = null, shown = 0;
   const at = () => day.value + 'T' + (time.value.length === 5 ? time.value + ':00' : time.value);
   const setAt = (s) => { day.value = s.slice(0, 10); time.value = s.slice(11, 19); };
@@ -640,7 +696,7 @@ async function viewPreview(v) {
     if (seq !== shown) return; /* a later request replaces this one */
     if (!r.ok) {
       let m = t('err.status', { status: r.status });
-      try { m = JSON.parse(await r.data.text()).error; } catch (e) { /* not JSON */ }
+      try { m = serverText(JSON.parse(await r.data.text())) || m; } catch (e) { /* not JSON */ }
       info.replaceChildren(el('span', { class: 'err' }, m));
       return;
     }
@@ -670,8 +726,9 @@ async function viewPreview(v) {
     el('div', { class: 'toolbar' }, day, time, orient,
       el('button', { class: 'primary', id: 'show', onclick: show }, t('preview.show')),
       el('button', { id: 'prev-slot', onclick: () => step(-1) }, t('preview.prev')),
-      el('button', { id: 'next-slot', onclick: () => step(1) }, t('preview.next'))),
-    info, onAir, el('div', { class: 'hint' }, t('preview.timeline')), strip, box);
+      el('button', { id: 'next-slot', onclick: () => step(1) }, t('preview.next')),
+      el('button', { id: 'check-at', onclick: checkAt }, t('preview.check'))),
+    info, onAir, el('div', { class: 'hint' }, t('preview.timeline')), strip, checkOut, box);
   show();
 }
 
