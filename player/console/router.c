@@ -156,6 +156,25 @@ int kz_console_open(kz_console *c, const kz_console_opts *o, char *err, size_t e
                               "password_hash into %s", c->addr, c->cfg.path);
         return -1;
     }
+    /* TLS files: a missing or unreadable one stops the start here, with where it was given */
+    const kz_console_config *k = &c->cfg.console;
+    if (k->tls_cert[0] != 0 || k->tls_key[0] != 0) {
+        const char *names[2] = {"tls_cert", "tls_key"};
+        const char *files[2] = {k->tls_cert, k->tls_key};
+        const int lines[2] = {k->tls_cert_line, k->tls_key_line};
+        for (int i = 0; i < 2; i++) {
+            if (!files[i][0]) {
+                snprintf(err, errlen, "%s:%d: [console] %s is given without %s: HTTPS needs "
+                         "both", c->cfg.path, lines[1 - i], names[1 - i], names[i]);
+                return -1;
+            }
+            if (access(files[i], R_OK)) {
+                snprintf(err, errlen, "%s:%d: [console] %s = %s: cannot read: %s", c->cfg.path,
+                         lines[i], names[i], files[i], strerror(errno));
+                return -1;
+            }
+        }
+    }
     if (kz_auth_init(&c->auth, c->cfg.console.password_hash, c->loopback)) {
         snprintf(err, errlen, "libsodium did not initialise");
         return -1;
@@ -248,8 +267,8 @@ static void login(kz_console *c, const kz_creq *rq, kz_cresp *rs, time_t now)
     }
     kz_caudit(c, rq->remote, "login", NULL, NULL);
     snprintf(rs->set_cookie, sizeof rs->set_cookie,
-             "kz_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", s.token,
-             KZ_AUTH_IDLE_S);
+             "kz_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", s.token,
+             KZ_AUTH_IDLE_S, c->cfg.console.tls_cert[0] ? "; Secure" : "");
     session_json(c, &s, rs, 200);
 }
 

@@ -308,6 +308,15 @@ int kz_console_serve(kz_console *c, volatile int *stop)
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
                              MHD_OPTION_END);
+    if (!d && cert) {
+        /* the files were read (kz_console_open): what fails now is their content */
+        kz_log(LOG, KZ_LOG_ERROR, "%s:%d: [console] cannot start HTTPS on %s:%d with tls_cert "
+               "= %s and tls_key = %s: not PEM, or the key is not the certificate's (or the "
+               "port is taken)", c->cfg.path, c->cfg.console.tls_cert_line, c->addr, c->port,
+               c->cfg.console.tls_cert, c->cfg.console.tls_key);
+        free(cert), free(key);
+        return -1;
+    }
     if (!d) {
         kz_log(LOG, KZ_LOG_ERROR, "cannot listen on %s:%d: %s", c->addr, c->port,
                strerror(errno));

@@ -222,6 +222,10 @@ static void on_key(void *user, const char *sec, int sec_line, const char *key, c
         char why[300];
         if (kz_console_config_key(&c->console, key, val, x->base, why, sizeof why))
             bad(x, line, sec, key, why, val);
+        else if (!strcmp(key, "tls_cert"))
+            c->console.tls_cert_line = line;
+        else if (!strcmp(key, "tls_key"))
+            c->console.tls_key_line = line;
     } else {
         bad(x, line, sec, key, "unknown section (display, paths, player, video, fleet, console)",
             val);

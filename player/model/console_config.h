@@ -12,6 +12,7 @@ typedef struct kz_console_config {
     long long upload_max;      /* bytes, default 512 MiB */
     char tls_cert[PATH_MAX];   /* PEM files (absolute): HTTPS when both are given */
     char tls_key[PATH_MAX];
+    int tls_cert_line, tls_key_line; /* where in player.ini they were given (for messages) */
 } kz_console_config;
 
 #define KZ_CONSOLE_UPLOAD_MAX_DEFAULT (512LL * 1024 * 1024)
