@@ -4,7 +4,8 @@
 #   1. preview: GET /api/preview of 2025-02-03 12:00, landscape and portrait, RUNS times each
 #      (median; target 0.5 s), and where the time goes: `kizuna render` run directly at the
 #      same size (the child the console starts), at full 1920x1080, and `kizuna --version`
-#      (process start alone);
+#      (process start alone); and in chromium (tests/browser/preview-bench.js): from pressing
+#      the preview button until the new picture has loaded on the page, RUNS times each;
 #   2. 100 API clients at once (GET /api/campaigns and /api/media, each its own connection):
 #      how many answers were not 200;
 #   3. the player's frames beside it: `kizuna run` of a looping 1080p clip for SECONDS_EACH
@@ -64,6 +65,15 @@ for o in landscape portrait; do
     preview "$o"; [ "$(cat "$tmp/code")" = 200 ] || { echo "preview $o: HTTP $(cat "$tmp/code")"; exit 1; }
     printf 'GET /api/preview %-9s  %6.3f s\n' "$o" "$(time_cmd preview "$o")"
 done
+# the same preview timed in the browser, from the click until the picture is on the page
+CHROMIUM=${KZ_CHROMIUM:-/usr/bin/chromium}
+if [ -x "$CHROMIUM" ] && command -v node >/dev/null 2>&1 &&
+    [ -f tests/browser/node_modules/playwright-core/package.json ]; then
+    KZ_URL=$url KZ_CHROMIUM=$CHROMIUM RUNS=$RUNS NODE_PATH=$PWD/tests/browser/node_modules \
+        timeout 600 node tests/browser/preview-bench.js || echo "browser preview: the measurement failed"
+else
+    echo "browser preview: skipped (needs $CHROMIUM, node and make deps' playwright-core)"
+fi
 printf 'kizuna render 960x540      %6.3f s   (the child the console runs)\n' "$(time_cmd render 960x540)"
 printf 'kizuna render 540x960      %6.3f s\n' "$(time_cmd render 540x960)"
 printf 'kizuna render 1920x1080    %6.3f s   (full size: scaling and PNG size)\n' "$(time_cmd render 1920x1080)"
