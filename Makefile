@@ -16,6 +16,8 @@
 
 BUILD   ?= build
 SAN     ?= 0
+# make check builds with this many jobs (the tests themselves run one at a time)
+NPROC   ?= $(shell nproc 2>/dev/null || echo 2)
 CC      ?= cc
 # libsystemd: sd_notify / watchdog for the systemd unit (player/ops/ops.c, docs/operations.md)
 # libmosquitto: the fleet client over MQTT (player/ops/fleet.c, docs/fleet.md)
@@ -138,8 +140,9 @@ KZ_RESULTS := $(CURDIR)/build/check-results
 export KZ_RESULTS
 check: deps
 	@rm -f $(KZ_RESULTS)
-	@$(MAKE) --no-print-directory BUILD=$(ASAN) SAN=1 test-binaries
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=$(ASAN) SAN=1 test-binaries
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
 	@$(MAKE) --no-print-directory -k BUILD=$(ASAN) SAN=1 rooms unit golden integration; \
 	 rc=$$?; $(MAKE) --no-print-directory fuzz-smoke || rc=1; \
 	 awk '{p += $$1; f += $$2} END {printf "check: %d passed, %d failed\n", p, f}' $(KZ_RESULTS); \
@@ -168,10 +171,18 @@ FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_PLAYER  := $(filter-out player/cmd/main.c,$(PLAYER_SRC)) $(LIB_SRC)
 FUZZ_SECONDS ?= 300
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_PLAYER) $$(FUZZ_EXTRA_$$*) $(wildcard player/*/*.h lib/*.h) | $(DEPS_STAMP)
+# The player's sources are compiled for fuzzing once (instrumented, fuzzer-no-link) and every
+# target links those objects: compiling them again per target cost a full build each.
+FUZZ_CFLAGS  = $(CFLAGS_BASE) -Wno-unknown-warning-option -O1 $(PKG_CFLAGS)
+FUZZ_OBJ     := $(FUZZ_PLAYER:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	clang $(CFLAGS_BASE) -Wno-unknown-warning-option -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	    -o $@ $< $(FUZZ_PLAYER) $(FUZZ_EXTRA_$*) $(PKG_LIBS) -ldl -lm -lpthread
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+-include $(FUZZ_OBJ:.o=.d)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) $$(FUZZ_EXTRA_$$*) $(wildcard player/*/*.h lib/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -o $@ $< $(FUZZ_OBJ) $(FUZZ_EXTRA_$*) $(PKG_LIBS) -ldl -lm -lpthread
 fuzz-build: $(FUZZ_BINS)
 fuzz-smoke: fuzz-build
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

@@ -3,7 +3,11 @@
 # band, a clock corner) against the same video full screen alone, as a ratio of CPU seconds
 # (user + sys) per presented frame. Same clip, same software renderer, real-time playback for
 # BENCH_SECONDS (default 10) each, BENCH_RUNS pairs (default 3) alternately; the median ratio
-# is printed with the commands. Target: <= 1.15.
+# is printed with the commands. Two ratios: CPU per presented frame, and CPU for the same
+# seconds of real time. The second is the fair one since the player composes only when the
+# picture changes: the clip alone presents its 30 frames a second, the layout about twice as
+# many (the ticker moves every tick), so per frame the layout looks cheaper than it is.
+# Target (issue: CPU per frame <= 1.05x) is judged on the real-time ratio.
 set -u
 ROOT=$(pwd)
 KZ=$ROOT/build/kizuna
@@ -80,15 +84,17 @@ run_one() {
 echo "Compositing cost, ${SECS} s real time each, $RUNS pairs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  alone: $KZ run --config $OUT/alone/player.ini --clock 2025-02-03T10:00:00+09:00 --exit-after $SECS"
 echo "  three: $KZ run --config $OUT/three/player.ini --clock 2025-02-03T10:00:00+09:00 --exit-after $SECS"
-: >"$OUT/ratios"
+: >"$OUT/ratios"; : >"$OUT/ratios_s"
 i=0
 while [ $i -lt "$RUNS" ]; do
     set -- $(run_one alone); a_cpu=$1 a_frames=$2 a=$3
     set -- $(run_one three); t_cpu=$1 t_frames=$2 t=$3
     r=$(awk -v x="$t" -v y="$a" 'BEGIN { printf "%.3f", (y > 0 ? x / y : 0) }')
-    echo "  run $((i + 1)): alone ${a_cpu} CPU-s / ${a_frames} frames; three zones ${t_cpu} CPU-s / ${t_frames} frames; ratio $r"
-    echo "$r" >>"$OUT/ratios"
+    rs=$(awk -v x="$t_cpu" -v y="$a_cpu" 'BEGIN { printf "%.3f", (y > 0 ? x / y : 0) }')
+    echo "  run $((i + 1)): alone ${a_cpu} CPU-s / ${a_frames} frames; three zones ${t_cpu} CPU-s / ${t_frames} frames; per frame $r, per second $rs"
+    echo "$r" >>"$OUT/ratios"; echo "$rs" >>"$OUT/ratios_s"
     i=$((i + 1))
 done
-med=$(sort -g "$OUT/ratios" | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }')
-echo "three-zone layout / video alone, CPU per presented frame: median ${med}x (target <= 1.15)"
+median() { sort -g "$1" | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+echo "three-zone layout / video alone, CPU per presented frame: median $(median "$OUT/ratios")x"
+echo "three-zone layout / video alone, CPU per second of real time: median $(median "$OUT/ratios_s")x (target <= 1.05)"
