@@ -12,41 +12,6 @@
 #include <linux/openat2.h> /* glibc 2.36 has no openat2() wrapper: syscall() */
 #endif
 
-int kz_open_regular(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    struct stat st;
-    if (fstat(fd, &st)) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EINVAL;
-        return KZ_NOT_REGULAR;
-    }
-    return fd;
-}
-
-FILE *kz_fopen_regular(const char *path, int *not_regular)
-{
-    int fd = kz_open_regular(path);
-    *not_regular = fd == KZ_NOT_REGULAR;
-    if (fd < 0)
-        return NULL;
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        errno = e;
-    }
-    return f;
-}
-
 /* The descriptor fd when it is a regular file; otherwise closes it and returns -1 (errno
  * kept) or KZ_NOT_REGULAR. */
 static int keep_regular(int fd)
@@ -64,6 +29,27 @@ static int keep_regular(int fd)
         return KZ_NOT_REGULAR;
     }
     return fd;
+}
+
+int kz_open_regular(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    return fd < 0 ? -1 : keep_regular(fd);
+}
+
+FILE *kz_fopen_regular(const char *path, int *not_regular)
+{
+    int fd = kz_open_regular(path);
+    *not_regular = fd == KZ_NOT_REGULAR;
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
 }
 
 #define FILE_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW)
