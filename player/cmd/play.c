@@ -190,6 +190,14 @@ int kz_cmd_play(int argc, char **argv)
         p.clock.fixed = 1;
         p.clock.speed = 1;
         p.clock.start = kz_local_day_start(kz_now_real());
+        /* The first file gets the head start every later one has (the compositor prepares
+         * an item 2 s before its slot): it is prepared and its first frame drawn
+         * before the clock starts. Otherwise a clip's first frames are due while its
+         * decoder threads are still being set up: 2-3 of the first 4 frames of a 1080p
+         * clip were dropped late, on a quiet machine too (docs/performance.md). The frame
+         * is t = 0's picture: it is presented, and the loop goes on from there. */
+        kz_player_draw(&p, p.clock.start);
+        SDL_RenderPresent(p.renderer);
         /* Start 8 ms into the timeline: half a 60 Hz tick between when a frame falls due and
          * when the loop draws, rather than the two coinciding (a 30 fps clip would then
          * alternate 1 and 3 ticks per frame on timer jitter). A display's vsync has some
