@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define KZ_ABI_MAJOR 1
-#define KZ_ABI_MINOR 6
+#define KZ_ABI_MINOR 7
 #define KZ_ABI_VERSION ((uint32_t)((KZ_ABI_MAJOR << 16) | KZ_ABI_MINOR))
 #define KZ_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 
@@ -196,6 +196,15 @@ typedef struct kz_host_api {
      * status`: a cached copy's version, "fallback", or "skipped: why" (at most 47 bytes kept).
      * Cheap; call when it changes. Test KZ_API_HAS(api, shown). */
     void (*shown)(kz_host *host, const char *what);
+    /* Appended in minor 7. The surface the frame is drawn into, when a plugin may write pixels
+     * into it itself: the software renderer drawing straight onto the output (no render
+     * target, no logical size or scale) into an SDL_PIXELFORMAT_ARGB8888 or RGB888 surface;
+     * else NULL. Offset by the renderer's viewport, stay inside the zone's visible part (the
+     * viewport and the clip rectangle), and call SDL_RenderFlush(renderer) first: what was
+     * drawn before is then under the pixels written, what is drawn after goes on top. It
+     * saves a video one pass over every frame (docs/plugin-api.md). Test
+     * KZ_API_HAS(api, frame_surface). */
+    SDL_Surface *(*frame_surface)(kz_host *host, SDL_Renderer *renderer);
 } kz_host_api;
 
 /* True when the host's table is long enough to hold field (appended services). */

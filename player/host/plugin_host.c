@@ -586,6 +586,31 @@ static void h_shown(kz_host *h, const char *what)
     snprintf(h->item->shown, sizeof h->item->shown, "%s", what ? what : "");
 }
 
+/* The output surface a plugin may write into (ABI minor 7): only where the renderer draws
+ * straight onto it pixel for pixel. The software renderer of a window draws into the
+ * window's surface; a headless one into env->output. Anything else (a GPU renderer, a render
+ * target for a transition or a rotation, a scaled viewport) gets NULL and the plugin draws
+ * through the renderer as before. */
+static SDL_Surface *h_frame_surface(kz_host *h, SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    if (!r || SDL_GetRenderTarget(r) || SDL_GetRendererInfo(r, &info) != 0 ||
+        strcmp(info.name, "software") != 0)
+        return NULL;
+    float sx, sy;
+    int lw, lh;
+    SDL_RenderGetScale(r, &sx, &sy);
+    SDL_RenderGetLogicalSize(r, &lw, &lh);
+    if (sx != 1.0f || sy != 1.0f || lw || lh)
+        return NULL;
+    SDL_Window *win = SDL_RenderGetWindow(r);
+    SDL_Surface *s = win ? SDL_GetWindowSurface(win) : h->env->output;
+    if (!s || (s->format->format != SDL_PIXELFORMAT_ARGB8888 &&
+               s->format->format != SDL_PIXELFORMAT_RGB888))
+        return NULL;
+    return s;
+}
+
 static const kz_host_api host_api = {
     .abi_version = KZ_ABI_VERSION,
     .struct_size = sizeof(kz_host_api),
@@ -611,6 +636,7 @@ static const kz_host_api host_api = {
     .open_media = h_open_media,
     .fetched = h_fetched,
     .shown = h_shown,
+    .frame_surface = h_frame_surface,
 };
 
 /* ---- instances ----------------------------------------------------------------------- */

@@ -39,6 +39,8 @@ typedef struct kz_host_env {
     const char *cache_dir;    /* [paths] cache: fetched content, read by fetched() */
     struct kz_fetcher *fetcher; /* the player's fetcher (fetch/fetcher.h): URLs are registered
                                  * with it; only `play` starts its thread. NULL: none */
+    SDL_Surface *output;      /* headless: the surface the software renderer draws into (a
+                               * window's renderer draws into the window's surface); NULL */
 } kz_host_env;
 
 /* An O_PATH descriptor of the directory dir (close-on-exec, numbered 3 or above so that 0 can

@@ -152,6 +152,7 @@ int kz_player_open_display(kz_player *p)
         }
         p->out_w = w;
         p->out_h = h;
+        p->env.output = p->surface; /* plugins may write into it (host frame_surface) */
     } else {
         set_hints(&p->cfg);
         if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {

@@ -37,6 +37,9 @@ enum { UP_NONE = 0, UP_RGB, UP_IYUV, UP_NV12 };
 
 #define FIRST_FRAME_WAIT_US (5 * KZ_US_PER_S) /* longest render() blocks for a first frame */
 #define STATS_EVERY_US (60 * KZ_US_PER_S)
+/* After a frame was drawn again without a new one, this many new frames go through the
+ * texture before one goes straight onto the output again (about a second at 30 fps). */
+#define DIRECT_AFTER_FRAMES 30
 #define LIVE_CONNECT_US (8 * KZ_US_PER_S) /* a connect (open + stream info) gives up after */
 #define LIVE_STALL_US (5 * KZ_US_PER_S)   /* no picture this long: the stream is down */
 #define LIVE_PROBE_US (3 * KZ_US_PER_S)   /* kizuna check's one probe */
@@ -92,6 +95,10 @@ typedef struct video {
     int fw, fh;        /* size of the frame on screen */
     AVRational sar;
     int upload_mode;   /* UP_RGB (software renderer) or UP_IYUV (accelerated) */
+    int no_direct;     /* KIZUNA_VIDEO_DIRECT=0: always through the texture (benchmarks) */
+    int on_output;     /* the frame on screen went straight onto the output (draw_direct) */
+    long repeat_at;    /* presented count when a frame was last drawn again, unchanged */
+    long direct_frames; /* frames drawn straight onto the output this airing */
 
     /* audio: an SDL audio device per instance, only with volume > 0 */
     SDL_AudioDeviceID audio_dev;
@@ -433,6 +440,10 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     v->uploaded = 0;
     v->cur_serial = -1;
     v->presented = v->dropped_late = v->queue_sum = v->queue_samples = 0;
+    v->direct_frames = v->on_output = 0;
+    v->repeat_at = -DIRECT_AFTER_FRAMES;
+    const char *dr = getenv("KIZUNA_VIDEO_DIRECT");
+    v->no_direct = dr && strcmp(dr, "0") == 0;
     v->late_counted = v->early_counted = v->corrupt_counted = 0;
     v->last_t = -1;
 
@@ -459,9 +470,9 @@ static void log_stats(video *v, int level, const char *when)
                  (double)v->dec.aplayed / 4 / v->dec.arate);
     pthread_mutex_unlock(&v->dec.mu);
     api(v)->log(v->host, level,
-                "%s: %s: frames presented %ld, dropped early %ld, dropped late %ld, "
-                "queue depth %.1f of %d, corrupt packets %ld%s",
-                v->name, when, v->presented, early, v->dropped_late,
+                "%s: %s: frames presented %ld (%ld straight onto the output), dropped early "
+                "%ld, dropped late %ld, queue depth %.1f of %d, corrupt packets %ld%s",
+                v->name, when, v->presented, v->direct_frames, early, v->dropped_late,
                 (double)v->queue_sum / qs, VD_QUEUE, errs, audio);
 }
 
@@ -571,15 +582,80 @@ static SDL_Rect placed_rect(video *v, const SDL_Rect *rect)
     return (SDL_Rect){rect->x + x, rect->y + y, sw, sh};
 }
 
-/* Put v->cur into the texture, once per new frame. */
+/* The frame's size and aspect, from v->cur. */
+static void take_geometry(video *v)
+{
+    v->fw = v->cur->width;
+    v->fh = v->cur->height;
+    if (v->cur->sample_aspect_ratio.num > 0)
+        v->sar = v->cur->sample_aspect_ratio;
+}
+
+/* Software renderer: the part of v->cur that can be seen, and where it goes. Sets v->tex_at
+ * (render-target coordinates) and *src: v->cur, or v->crop holding a cropped reference to it
+ * (the caller unreferences v->crop). Only the part that can be seen is converted: fill crops
+ * the frame, and a tile of a video wall shows a quarter of a frame scaled up twice. Returns
+ * 0 when nothing of the frame can be seen. */
+static int seen_part(video *v, SDL_Renderer *r, const SDL_Rect *rect, const SDL_Rect *placed,
+                     AVFrame **src)
+{
+    AVFrame *f = v->cur;
+    *src = f;
+    v->tex_at = *placed;
+    SDL_Rect zone_vis, vis;
+    if (!visible(r, rect, &zone_vis) || !SDL_IntersectRect(placed, &zone_vis, &vis))
+        return 0;
+    double kx = (double)f->width / placed->w, ky = (double)f->height / placed->h;
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(f->format);
+    int ax = desc ? 1 << desc->log2_chroma_w : 2, ay = desc ? 1 << desc->log2_chroma_h : 2;
+    /* Whole chroma samples, so the crop does not shift the colour planes. */
+    int cl = (int)((vis.x - placed->x) * kx) / ax * ax;
+    int ct = (int)((vis.y - placed->y) * ky) / ay * ay;
+    int cr = ((int)ceil((vis.x + vis.w - placed->x) * kx) + ax - 1) / ax * ax;
+    int cb = ((int)ceil((vis.y + vis.h - placed->y) * ky) + ay - 1) / ay * ay;
+    cr = cr > f->width ? f->width : cr;
+    cb = cb > f->height ? f->height : cb;
+    if ((cl > 0 || ct > 0 || cr < f->width || cb < f->height) && cr > cl && cb > ct &&
+        v->crop && av_frame_ref(v->crop, f) == 0) {
+        v->crop->crop_left = (size_t)cl;
+        v->crop->crop_top = (size_t)ct;
+        v->crop->crop_right = (size_t)(f->width - cr);
+        v->crop->crop_bottom = (size_t)(f->height - cb);
+        if (av_frame_apply_cropping(v->crop, AV_FRAME_CROP_UNALIGNED) == 0) {
+            *src = v->crop;
+            int x0 = (int)lround(cl / kx), x1 = (int)lround(cr / kx);
+            int y0 = (int)lround(ct / ky), y1 = (int)lround(cb / ky);
+            v->tex_at = (SDL_Rect){placed->x + x0, placed->y + y0, x1 - x0, y1 - y0};
+        } else {
+            av_frame_unref(v->crop);
+        }
+    }
+    return 1;
+}
+
+/* One libswscale pass over src, scaled to tw x th, into dst (4 bytes a pixel). */
+static int convert(video *v, const AVFrame *src, int tw, int th, enum AVPixelFormat to,
+                   uint8_t *dst, int pitch)
+{
+    v->sws = sws_getCachedContext(v->sws, src->width, src->height, src->format, tw, th, to,
+                                  SWS_BILINEAR, NULL, NULL, NULL);
+    if (!v->sws) {
+        api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot convert %s frames", v->name,
+                    av_get_pix_fmt_name(src->format));
+        return -1;
+    }
+    uint8_t *d[4] = {dst, NULL, NULL, NULL};
+    int ds[4] = {pitch, 0, 0, 0};
+    sws_scale(v->sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, d, ds);
+    return 0;
+}
+
+/* Put v->cur into the texture. */
 static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 {
     AVFrame *f = v->cur;
     int fmt = f->format;
-    v->fw = f->width;
-    v->fh = f->height;
-    if (f->sample_aspect_ratio.num > 0)
-        v->sar = f->sample_aspect_ratio;
+    take_geometry(v);
     SDL_Rect placed = placed_rect(v, rect);
     v->up_placed = placed;
     v->tex_at = placed; /* the texture holds the whole frame unless cropped below */
@@ -596,65 +672,67 @@ static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
                                    f->linesize[1]);
     }
     /* One libswscale pass, scaled to its final size, straight into the locked texture: the
-     * renderer then copies it 1:1 (no second scaling, no second conversion). Only the part
-     * that can be seen is converted: fill crops the frame, and a tile of a video wall shows
-     * a quarter of a frame scaled up twice. An accelerated renderer given a format it cannot
-     * take as YUV gets the frame at its own size and scales it itself. */
+     * renderer then copies it 1:1 (no second scaling, no second conversion). An accelerated
+     * renderer given a format it cannot take as YUV gets the frame at its own size and
+     * scales it itself. */
     AVFrame *src = f;
     int tw = f->width, th = f->height;
     if (v->upload_mode == UP_RGB) {
-        SDL_Rect zone_vis, vis;
-        if (!visible(r, rect, &zone_vis) || !SDL_IntersectRect(&placed, &zone_vis, &vis))
+        if (!seen_part(v, r, rect, &placed, &src))
             return 0; /* nothing of it can be seen */
-        double kx = (double)f->width / placed.w, ky = (double)f->height / placed.h;
-        const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(fmt);
-        int ax = desc ? 1 << desc->log2_chroma_w : 2, ay = desc ? 1 << desc->log2_chroma_h : 2;
-        /* Whole chroma samples, so the crop does not shift the colour planes. */
-        int cl = (int)((vis.x - placed.x) * kx) / ax * ax;
-        int ct = (int)((vis.y - placed.y) * ky) / ay * ay;
-        int cr = ((int)ceil((vis.x + vis.w - placed.x) * kx) + ax - 1) / ax * ax;
-        int cb = ((int)ceil((vis.y + vis.h - placed.y) * ky) + ay - 1) / ay * ay;
-        cr = cr > f->width ? f->width : cr;
-        cb = cb > f->height ? f->height : cb;
-        if ((cl > 0 || ct > 0 || cr < f->width || cb < f->height) && cr > cl && cb > ct &&
-            v->crop && av_frame_ref(v->crop, f) == 0) {
-            v->crop->crop_left = (size_t)cl;
-            v->crop->crop_top = (size_t)ct;
-            v->crop->crop_right = (size_t)(f->width - cr);
-            v->crop->crop_bottom = (size_t)(f->height - cb);
-            if (av_frame_apply_cropping(v->crop, AV_FRAME_CROP_UNALIGNED) == 0) {
-                src = v->crop;
-                int x0 = (int)lround(cl / kx), x1 = (int)lround(cr / kx);
-                int y0 = (int)lround(ct / ky), y1 = (int)lround(cb / ky);
-                v->tex_at = (SDL_Rect){placed.x + x0, placed.y + y0, x1 - x0, y1 - y0};
-            } else {
-                av_frame_unref(v->crop);
-            }
-        }
         tw = v->tex_at.w > 0 ? v->tex_at.w : 1;
         th = v->tex_at.h > 0 ? v->tex_at.h : 1;
     }
     int rc = -1;
-    if (ensure_texture(v, r, UP_RGB, tw, th) < 0)
-        goto done;
-    v->sws = sws_getCachedContext(v->sws, src->width, src->height, fmt, tw, th, AV_PIX_FMT_BGR0,
-                                  SWS_BILINEAR, NULL, NULL, NULL);
-    if (!v->sws) {
-        api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot convert %s frames", v->name,
-                    av_get_pix_fmt_name(fmt));
-        goto done;
-    }
     void *pixels;
     int pitch;
-    if (SDL_LockTexture(v->tex, NULL, &pixels, &pitch) != 0)
-        goto done;
-    uint8_t *dst[4] = {pixels, NULL, NULL, NULL};
-    int dst_stride[4] = {pitch, 0, 0, 0};
-    sws_scale(v->sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dst,
-              dst_stride);
-    SDL_UnlockTexture(v->tex);
-    rc = 0;
-done:
+    if (ensure_texture(v, r, UP_RGB, tw, th) == 0 &&
+        SDL_LockTexture(v->tex, NULL, &pixels, &pitch) == 0) {
+        rc = convert(v, src, tw, th, AV_PIX_FMT_BGR0, pixels, pitch);
+        SDL_UnlockTexture(v->tex);
+    }
+    if (src == v->crop)
+        av_frame_unref(v->crop);
+    return rc;
+}
+
+/* Software renderer: convert v->cur straight into the surface that is presented (host
+ * frame_surface, ABI minor 7) — one pass over the pixels where the texture path makes two
+ * (convert into the texture, then the renderer's copy onto the frame): 8 MB less to write
+ * and 8 MB less to read per 1080p frame, and no texture kept. Only where that copy would
+ * have been 1:1 and whole (the converted part lies inside the zone's visible part), and
+ * with rows aligned for libswscale's vector code, so the pixels are the texture path's
+ * (tests/integration/test_video_direct.sh). Returns 1 when the frame is on the output, 0
+ * when the texture path must draw it, -1 on an error. */
+static int draw_direct(video *v, SDL_Renderer *r, const SDL_Rect *rect)
+{
+    if (v->upload_mode != UP_RGB || v->no_direct || !KZ_API_HAS(api(v), frame_surface) ||
+        !api(v)->frame_surface)
+        return 0;
+    SDL_Surface *out = api(v)->frame_surface(v->host, r);
+    if (!out)
+        return 0;
+    take_geometry(v);
+    SDL_Rect placed = placed_rect(v, rect), zone_vis, vp, in;
+    AVFrame *src;
+    if (!seen_part(v, r, rect, &placed, &src))
+        return 1; /* nothing of it can be seen: nothing to draw */
+    int ok = visible(r, rect, &zone_vis) && SDL_IntersectRect(&v->tex_at, &zone_vis, &in) &&
+             SDL_RectEquals(&in, &v->tex_at);
+    SDL_RenderGetViewport(r, &vp);
+    int x = vp.x + v->tex_at.x, y = vp.y + v->tex_at.y;
+    ok = ok && x >= 0 && y >= 0 && x + v->tex_at.w <= out->w && y + v->tex_at.h <= out->h;
+    uint8_t *dst = ok ? (uint8_t *)out->pixels + (size_t)y * out->pitch + (size_t)x * 4 : NULL;
+    ok = ok && ((uintptr_t)dst & 15) == 0 && (out->pitch & 15) == 0;
+    int rc = 0;
+    if (ok && SDL_RenderFlush(r) == 0 && SDL_LockSurface(out) == 0) {
+        /* ARGB8888 has an alpha byte that must read opaque (BGRA: 255); RGB888 ignores it. */
+        enum AVPixelFormat to =
+            out->format->format == SDL_PIXELFORMAT_ARGB8888 ? AV_PIX_FMT_BGRA : AV_PIX_FMT_BGR0;
+        dst = (uint8_t *)out->pixels + (size_t)y * out->pitch + (size_t)x * 4;
+        rc = convert(v, src, v->tex_at.w, v->tex_at.h, to, dst, out->pitch) == 0 ? 1 : -1;
+        SDL_UnlockSurface(out);
+    }
     if (src == v->crop)
         av_frame_unref(v->crop);
     return rc;
@@ -670,11 +748,11 @@ static void fill(SDL_Renderer *r, kz_color c, int x, int y, int w, int h)
     SDL_RenderFillRect(r, &b);
 }
 
-static void draw(video *v, SDL_Renderer *r, const SDL_Rect *rect)
+/* Letterbox bars only where the frame does not cover the zone. */
+static void draw_bars(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 {
     SDL_Rect placed = placed_rect(v, rect);
     int x = placed.x - rect->x, y = placed.y - rect->y, sw = placed.w, sh = placed.h;
-    /* Letterbox bars only where the frame does not cover the zone. */
     if (x > 0) {
         fill(r, v->bg, rect->x, rect->y, x, rect->h);
         fill(r, v->bg, rect->x + x + sw, rect->y, rect->w - x - sw, rect->h);
@@ -683,6 +761,12 @@ static void draw(video *v, SDL_Renderer *r, const SDL_Rect *rect)
         fill(r, v->bg, rect->x, rect->y, rect->w, y);
         fill(r, v->bg, rect->x, rect->y + y + sh, rect->w, rect->h - y - sh);
     }
+}
+
+static void draw(video *v, SDL_Renderer *r, const SDL_Rect *rect)
+{
+    SDL_Rect placed = placed_rect(v, rect);
+    draw_bars(v, r, rect);
     if (!v->tex || !v->uploaded)
         return;
     /* Where the texture goes now: as uploaded, or moved and scaled along with the frame if
@@ -1126,7 +1210,25 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
         SDL_PauseAudioDevice(v->audio_dev, 0); /* sound starts with the first frame */
         v->audio_started = 1;
     }
+    /* A new frame goes straight onto the output where it can (draw_direct) unless frames
+     * were drawn again lately without a new one: the compositor then composes more often
+     * than the clip changes (a ticker beside it, captions over it), and a repeat is one copy
+     * from the texture where straight onto the output it would be a conversion. */
+    int direct = 0;
     if (fresh) {
+        if (v->presented - v->repeat_at >= DIRECT_AFTER_FRAMES)
+            direct = draw_direct(v, r, rect);
+        if (direct < 0) {
+            v->failed = 1;
+            return KZ_ERR;
+        }
+        v->presented++;
+        v->direct_frames += direct;
+        plog_frame(v, t);
+    } else if (v->on_output) {
+        v->repeat_at = v->presented; /* drawn again: the frame was only on the output */
+    }
+    if ((fresh && !direct) || (!fresh && v->on_output)) {
         if (upload(v, r, rect) != 0) {
             api(v)->log(v->host, KZ_LOG_ERROR, "%s: cannot upload a frame: %s", v->name,
                         SDL_GetError());
@@ -1137,10 +1239,14 @@ static int v_render(kz_instance *inst, SDL_Renderer *r, const SDL_Rect *rect, kz
          * 1080p). Should the zone change size, the texture is scaled until the next frame. */
         av_frame_unref(v->cur);
         v->uploaded = 1;
-        v->presented++;
-        plog_frame(v, t);
+        v->on_output = 0;
     }
-    draw(v, r, rect);
+    if (direct) {
+        v->on_output = 1; /* v->cur is kept: it is the only copy of the picture */
+        draw_bars(v, r, rect);
+    } else {
+        draw(v, r, rect);
+    }
     if (!v->untimed)
         count_minute(v, t, fresh, early, errs, qn_now);
     return finished ? KZ_FINISHED : KZ_OK;
