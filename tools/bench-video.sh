@@ -88,12 +88,16 @@ printf "   => kizuna / raw decode fps: median %.2fx (target >= 0.6x)\n" "$r_raw"
 
 # --- 2 + 3. real-time playback: CPU and peak RSS ------------------------------------------
 KZ_PLAY=("$KZ" play --size 1920x1080 --stats "$CLIP")
+# Raw decoding at kizuna's own thread count (threads = auto picks 1 for 1080p30 H.264,
+# plugins/video/vplan.c) and at the peers' 2: the CPU floor of real-time playback.
+RAW1=(ffmpeg -nostdin -v error -threads 1 -i "$CLIP" -f null -)
 FFPLAY=(ffplay -autoexit -an -loglevel error -threads $THREADS -x 1920 -y 1080 "$CLIP")
 MPV_PLAY=(mpv --no-config --vo=sdl --sdl-sw --no-audio --vd-lavc-threads=$THREADS --really-quiet
           --geometry=1920x1080 "$CLIP")
 echo
 echo "2/3. Real-time playback of the 20 s clip: CPU seconds (user+sys) and peak RSS (/usr/bin/time)"
-echo "   kizuna: ${KZ_PLAY[*]}"
+echo "   kizuna: ${KZ_PLAY[*]}   (threads = auto)"
+echo "   raw:    ${RAW1[*]}   and   ${RAW[*]}"
 have ffplay && echo "   ffplay: ${FFPLAY[*]}"
 have mpv && echo "   mpv:    ${MPV_PLAY[*]}"
 : >"$OUT/realtime.txt"
@@ -111,18 +115,26 @@ for i in $(seq "$RUNS"); do
         fd=${fd:-0}; fi
     if have mpv; then timed "$OUT/rt-mpv.time" "${MPV_PLAY[@]}"
         mc=$(cpu_of "$OUT/rt-mpv.time"); mr=$(rss_of "$OUT/rt-mpv.time"); fi
+    timed "$OUT/rt-raw1.time" "${RAW1[@]}"; r1=$(cpu_of "$OUT/rt-raw1.time")
+    timed "$OUT/rt-raw2.time" "${RAW[@]}"; r2=$(cpu_of "$OUT/rt-raw2.time")
     kc=$(cpu_of "$OUT/rt-kz.time"); kr=$(rss_of "$OUT/rt-kz.time")
-    echo "$kc $fc $mc $kr $fr $mr" >>"$OUT/realtime.txt"
-    echo "   run $i: CPU s kizuna $kc, ffplay $fc, mpv $mc; peak RSS MB kizuna $((kr / 1024))," \
+    th=$(grep -o 'decoder threads [0-9]*' "$OUT/rt-kz.time.err" | tail -n 1 | tr -dc 0-9)
+    echo "$kc $fc $mc $kr $fr $mr $r1 $r2" >>"$OUT/realtime.txt"
+    echo "   run $i: CPU s kizuna $kc (${th:-?} decoder threads), ffplay $fc, mpv $mc," \
+         "raw decode $r1 (1 thread) / $r2 (2); peak RSS MB kizuna $((kr / 1024))," \
          "ffplay $((fr / 1024)), mpv $((mr / 1024)); dropped frames kizuna $d, ffplay $fd"
 done
 r_cpu=$(awk '{ if ($2 > 0) print $1 / $2 }' "$OUT/realtime.txt" | median)
 r_cpu_mpv=$(awk '{ if ($3 > 0) print $1 / $3 }' "$OUT/realtime.txt" | median)
 r_rss=$(awk '{ if ($5 > 0) print $4 / $5 }' "$OUT/realtime.txt" | median)
+r_raw1=$(awk '{ if ($7 > 0) print $1 / $7 }' "$OUT/realtime.txt" | median)
+r_raw2=$(awk '{ if ($8 > 0) print $1 / $8 }' "$OUT/realtime.txt" | median)
 r_rss_mpv=$(awk '{ if ($6 > 0) print $4 / $6 }' "$OUT/realtime.txt" | median)
 have ffplay && printf "   => CPU kizuna / ffplay: median %.2fx (target <= 0.6x); %s %d %s\n" \
     "$r_cpu" "kizuna dropped" "$drops" "frames (target 0)"
 have mpv && printf "   => CPU kizuna / mpv: median %.2fx\n" "$r_cpu_mpv"
+printf "   => CPU kizuna / raw decode: median %.2fx at 1 thread, %.2fx at 2 (target <= 1.4x)\n" \
+    "$r_raw1" "$r_raw2"
 have ffplay && printf "   => peak RSS kizuna / ffplay: median %.2fx (target <= 0.6x)\n" "$r_rss"
 have mpv && printf "   => peak RSS kizuna / mpv: median %.2fx\n" "$r_rss_mpv"
 
@@ -180,5 +192,6 @@ have ffplay &&
     printf "   => time to first frame kizuna / ffplay: median %.2fx (target <= 1x)\n" "$r_first"
 
 echo
-echo "summary: untimed vs mpv ${r_mpv}x, vs raw ${r_raw}x; CPU vs ffplay ${r_cpu}x;" \
+echo "summary: untimed vs mpv ${r_mpv}x, vs raw ${r_raw}x; CPU vs ffplay ${r_cpu}x," \
+     "vs raw decode ${r_raw1}x (1 thread) ${r_raw2}x (2);" \
      "RSS vs ffplay ${r_rss}x; dropped $drops; first frame vs ffplay ${r_first}x"

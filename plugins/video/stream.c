@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
 #include <libswscale/swscale.h>
 
 #include "flashcells.h"
+#include "vdec.h"
 
 #define US_TB ((AVRational){1, 1000000})
 #define FLASH_GRID_W 160     /* the flash gate's grid width (player/checks/flash.h) */
@@ -355,7 +357,12 @@ static int session(vs *s, live_flash *lf, long *got, char *why, size_t whylen)
         snprintf(why, whylen, "no decoder for %s", avcodec_get_name(st->codecpar->codec_id));
         goto done;
     }
-    dec->thread_count = s->o.threads > 0 ? s->o.threads : 1;
+    AVRational rate = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+    dec->thread_count = s->o.threads > 0 ? s->o.threads
+                                         : vd_plan(st->codecpar->codec_id, st->codecpar->width,
+                                                   st->codecpar->height, rate,
+                                                   (int)sysconf(_SC_NPROCESSORS_ONLN))
+                                               .threads;
     dec->thread_type = FF_THREAD_FRAME;
     dec->pkt_timebase = st->time_base;
     if (s->o.max_pixels > 0)

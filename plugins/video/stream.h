@@ -43,7 +43,7 @@ typedef struct vs_event {
 typedef struct vs_opts {
     int64_t connect_us;  /* longest a connect (open + stream info) may take */
     int64_t stall_us;    /* longest without a decoded frame before the stream counts as down */
-    int threads;         /* decoder threads */
+    int threads;         /* decoder threads, 0: as vd_plan says */
     long max_pixels;     /* frames above this many pixels are refused */
     const kz_flash_profile *flash; /* NULL: no live flash analysis */
     char ca_file[PATH_MAX]; /* https: trust these CAs instead of the system's ("": system) */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libavutil/avutil.h>
 #include <libavutil/channel_layout.h>
@@ -11,6 +12,7 @@
 
 #include "hwdec.h"
 #include "vdec.h"
+#include "vplan.h"
 
 #define US_TB ((AVRational){1, 1000000})
 #define MAX_BAD_PACKETS 100 /* consecutive packets the decoder refuses before giving up */
@@ -144,7 +146,7 @@ int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *
     d->hw_fmt = AV_PIX_FMT_NONE;
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->cv, NULL);
-    for (int i = 0; i < VD_QUEUE; i++) {
+    for (int i = 0; i < VD_QUEUE_MAX; i++) {
         d->q[i].f = av_frame_alloc();
         if (!d->q[i].f) {
             snprintf(err, errlen, "out of memory");
@@ -177,6 +179,11 @@ int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *
                  avcodec_get_name(st->codecpar->codec_id));
         goto fail;
     }
+    AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+    vd_plan_out plan = vd_plan(st->codecpar->codec_id, st->codecpar->width,
+                               st->codecpar->height, fr, (int)sysconf(_SC_NPROCESSORS_ONLN));
+    d->threads = threads > 0 ? threads : plan.threads;
+    d->qcap = plan.queue;
     if (hwdec && strcmp(hwdec, "none")) {
         char why[sizeof d->hw_note - 64];
         if (vd_hw_open(codec, st->codecpar, st->time_base, hwdec, &d->dec, &d->hw_fmt,
@@ -193,7 +200,7 @@ int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *
             snprintf(err, errlen, "cannot set up the %s decoder", codec->name);
             goto fail;
         }
-        d->dec->thread_count = threads > 0 ? threads : 1;
+        d->dec->thread_count = d->threads;
         d->dec->thread_type = FF_THREAD_FRAME;
         d->dec->pkt_timebase = st->time_base;
         r = avcodec_open2(d->dec, codec, NULL);
@@ -211,7 +218,6 @@ int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *
     d->tb = st->time_base;
     d->t0 = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
     d->clip_dur = clip_duration(d->fmt, d->stream);
-    AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
     d->frame_dur = fr.num > 0 && fr.den > 0 ? av_rescale_q(1, av_inv_q(fr), US_TB) : 33333;
     if (d->frame_dur <= 0)
         d->frame_dur = 33333;
@@ -489,7 +495,7 @@ static void *worker(void *arg)
             }
             continue;
         }
-        if (d->eof || d->failed || d->qn == VD_QUEUE) {
+        if (d->eof || d->failed || d->qn >= d->qcap) {
             pthread_cond_wait(&d->cv, &d->mu);
             continue;
         }
@@ -551,7 +557,7 @@ static void *worker(void *arg)
             av_frame_unref(fr);
             continue;
         }
-        vd_frame *slot = &d->q[(d->qhead + d->qn) % VD_QUEUE];
+        vd_frame *slot = &d->q[(d->qhead + d->qn) % VD_QUEUE_MAX];
         av_frame_move_ref(slot->f, fr);
         slot->time = t;
         slot->dur = dur;
@@ -587,7 +593,7 @@ void vd_close(vd *d)
         pthread_join(d->thread, NULL);
         d->started = 0;
     }
-    for (int i = 0; i < VD_QUEUE; i++)
+    for (int i = 0; i < VD_QUEUE_MAX; i++)
         av_frame_free(&d->q[i].f);
     avcodec_free_context(&d->dec);
     av_frame_free(&d->hw_tmp);
@@ -623,7 +629,7 @@ void vd_pop_locked(vd *d, AVFrame *out, vd_frame *meta)
     av_frame_move_ref(out, f->f);
     if (meta)
         *meta = (vd_frame){NULL, f->time, f->dur};
-    d->qhead = (d->qhead + 1) % VD_QUEUE;
+    d->qhead = (d->qhead + 1) % VD_QUEUE_MAX;
     d->qn--;
     pthread_cond_broadcast(&d->cv);
 }
@@ -631,7 +637,7 @@ void vd_pop_locked(vd *d, AVFrame *out, vd_frame *meta)
 void vd_drop_locked(vd *d)
 {
     av_frame_unref(d->q[d->qhead].f);
-    d->qhead = (d->qhead + 1) % VD_QUEUE;
+    d->qhead = (d->qhead + 1) % VD_QUEUE_MAX;
     d->qn--;
     pthread_cond_broadcast(&d->cv);
 }

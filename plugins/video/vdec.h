@@ -14,7 +14,7 @@
 
 #include "kizuna/plugin.h"
 
-#define VD_QUEUE 3 /* decoded frames waiting for the main thread (3 x 3 MB at 1080p) */
+#include "vplan.h" /* VD_QUEUE_MAX: the queue's depth is picked per clip */
 
 typedef struct vd_frame {
     AVFrame *f;   /* owned by the queue slot; moved out with av_frame_move_ref */
@@ -49,7 +49,9 @@ typedef struct vd {
     int started;
     pthread_mutex_t mu;   /* guards everything below */
     pthread_cond_t cv;    /* broadcast on every change (frame pushed/popped, seek, quit) */
-    vd_frame q[VD_QUEUE];
+    vd_frame q[VD_QUEUE_MAX];
+    int qcap;             /* the queue's depth for this clip (vd_plan), <= VD_QUEUE_MAX */
+    int threads;          /* decoder threads in use (vd_plan when asked for auto) */
     int qhead, qn;
     int serial;           /* bumped by every seek; frames of an older serial are dropped */
     int seek_pending;
@@ -84,7 +86,8 @@ typedef struct vd {
     long decode_errors;   /* packets the decoder refused (corrupt data), skipped */
 } vd;
 
-/* Open the file, pick the best video stream, open its decoder with `threads` frame threads,
+/* Open the file, pick the best video stream, open its decoder with `threads` frame threads
+ * (0: as vd_plan says),
  * or on the hardware path hwdec names ("auto", "vaapi", "drm", "v4l2m2m"; NULL or "none":
  * software) when the device is there — software otherwise, with hw_note saying why.
  * On failure writes a reason into err and returns -1 (everything freed). */

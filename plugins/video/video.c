@@ -8,7 +8,8 @@
  *   loop       = yes | no                      (default no)
  *   start      = seconds into the clip where the item begins (default 0)
  *   volume     = 0..100: audio off at 0 (the default), else played through SDL audio
- *   threads    = decoder frame threads, 1..16 (default 2)
+ *   threads    = decoder frame threads, auto or 1..16 (default auto: from the clip's codec,
+ *                size and frame rate, vdec.h vd_plan)
  *   untimed    = yes: show every frame once, as fast as render() is called (kizuna bench)
  * or, instead of file, a live source (stream.c; docs/video.md "Live streams"):
  *   stream     = rtsp:// | rtmp:// | http(s)://...m3u8 | http(s)://...
@@ -161,11 +162,10 @@ static int v_create(kz_host *host, kz_instance **out)
         return KZ_ERR_NOMEM;
     v->host = host;
     v->bg = (kz_color){0, 0, 0, 255};
-    v->threads = 2;
     v->ca_fd = -1;
     const kz_host_api *a = kz_api(host);
     double start = 0;
-    long threads = 2;
+    long threads = 0; /* auto: vd_plan */
     int bad = 0;
     const char *url = a->param(host, "stream");
     if (url && a->param(host, "file")) {
@@ -201,7 +201,9 @@ static int v_create(kz_host *host, kz_instance **out)
     }
     bad |= a->param_enum(host, "fit", "fit|fill|stretch", &v->fit) != KZ_OK;
     bad |= a->param_color(host, "background", &v->bg) != KZ_OK;
-    bad |= a->param_int(host, "threads", 1, 16, &threads) != KZ_OK;
+    const char *th = a->param(host, "threads");
+    if (!th || strcmp(th, "auto") != 0)
+        bad |= a->param_int(host, "threads", 1, 16, &threads) != KZ_OK;
     if (!v->url[0]) { /* a live stream has no clip time: these do not apply */
         bad |= a->param_bool(host, "loop", &v->loop) != KZ_OK;
         bad |= a->param_double(host, "start", 0, 1e7, &start) != KZ_OK;
@@ -471,9 +473,10 @@ static void log_stats(video *v, int level, const char *when)
     pthread_mutex_unlock(&v->dec.mu);
     api(v)->log(v->host, level,
                 "%s: %s: frames presented %ld (%ld straight onto the output), dropped early "
-                "%ld, dropped late %ld, queue depth %.1f of %d, corrupt packets %ld%s",
+                "%ld, dropped late %ld, queue depth %.1f of %d, decoder threads %d, corrupt "
+                "packets %ld%s",
                 v->name, when, v->presented, v->direct_frames, early, v->dropped_late,
-                (double)v->queue_sum / qs, VD_QUEUE, errs, audio);
+                (double)v->queue_sum / qs, v->dec.qcap, v->dec.threads, errs, audio);
 }
 
 static void live_release(video *v);
@@ -831,8 +834,8 @@ static int pick_locked(video *v, vd *d, kz_us target)
     kz_us newest = v->base;
     if (cur_ok && v->cur_time > newest)
         newest = v->cur_time;
-    if (d->qn > 0 && d->q[(d->qhead + d->qn - 1) % VD_QUEUE].time > newest)
-        newest = d->q[(d->qhead + d->qn - 1) % VD_QUEUE].time;
+    if (d->qn > 0 && d->q[(d->qhead + d->qn - 1) % VD_QUEUE_MAX].time > newest)
+        newest = d->q[(d->qhead + d->qn - 1) % VD_QUEUE_MAX].time;
     /* Seek by time: t went back (a second airing, a restart) or jumped ahead of what the
      * decoder can reach soon (a player started mid-slot): decode from the target instead,
      * so the frame shown is the one that belongs to t. */
@@ -847,7 +850,7 @@ static int pick_locked(video *v, vd *d, kz_us target)
     }
     struct timespec deadline = deadline_after(FIRST_FRAME_WAIT_US);
     for (;;) {
-        while (d->qn >= 2 && d->q[(d->qhead + 1) % VD_QUEUE].time <= target) {
+        while (d->qn >= 2 && d->q[(d->qhead + 1) % VD_QUEUE_MAX].time <= target) {
             vd_drop_locked(d); /* its successor is due already: never shown */
             v->dropped_late++;
         }
@@ -906,7 +909,7 @@ static void count_minute(video *v, kz_us t, int fresh, long early, long corrupt,
                 "video, last %.0f s played: frames presented %ld, dropped early %ld, dropped "
                 "late %ld, queue depth %.1f of %d, corrupt packets %ld",
                 minute.played / 1e6, minute.presented, minute.early, minute.late,
-                minute.qn ? (double)minute.qsum / minute.qn : 0.0, VD_QUEUE, minute.corrupt);
+                minute.qn ? (double)minute.qsum / minute.qn : 0.0, v->dec.qcap, minute.corrupt);
     memset(&minute, 0, sizeof minute);
 }
 
@@ -1294,7 +1297,8 @@ static const kz_key video_keys[] = {
     {"loop", "yes|no", "no", "yes", "start again at the end of the clip"},
     {"start", "seconds", "0", "2.5", "where in the clip the item begins"},
     {"volume", "number 0-100", "0 (audio off)", "40", "audio volume"},
-    {"threads", "integer 1-16", "2", "4", "decoder frame threads"},
+    {"threads", "auto|integer 1-16", "auto", "2",
+     "decoder frame threads (auto: from the clip's codec, size and frame rate)"},
     {"untimed", "yes|no", "no", "no",
      "show every frame once, as fast as it is drawn (kizuna bench)"},
     /* No examples for the live keys: they replace file (docs/plugins.md has an item). */
