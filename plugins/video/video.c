@@ -417,7 +417,10 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
     int fd;
     if (open_clip(v, &fd) < 0)
         return KZ_ERR;
-    int r = vd_open(&v->dec, v->path, fd, v->threads, v->loop, hw, pixel_limit(v), err,
+    /* Untimed (kizuna bench) is as fast as it can go, not real time: auto means every core. */
+    int threads = v->threads > 0 || !v->untimed ? v->threads
+                                                 : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int r = vd_open(&v->dec, v->path, fd, threads, v->loop, hw, pixel_limit(v), err,
                     sizeof err);
     close_clip(fd);
     if (r < 0) {
