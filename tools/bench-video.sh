@@ -193,7 +193,33 @@ r_first=$(awk '{ if ($2 > 0) print $1 / $2 }' "$OUT/first.txt" | median)
 have ffplay &&
     printf "   => time to first frame kizuna / ffplay: median %.2fx (target <= 1x)\n" "$r_first"
 
+# --- 6. GL renderer (llvmpipe here) against software, same clip ------------------------------
+# SDL's offscreen driver gives an EGL context; without a GPU Mesa's llvmpipe runs the GL
+# pipeline on the CPU. kizuna then uploads YUV textures and lets "the GPU" convert.
+echo
+echo "6. Renderer: OpenGL (SDL offscreen driver + EGL; Mesa llvmpipe without a GPU) against"
+echo "   software, the same 20 s clip in real time, CPU s and peak RSS; alternating runs"
+r_gl=nan
+if SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=opengl "$KZ" play --size 320x180 --stats \
+        "$OUT/gap/g01.mp4" 2>&1 | grep -q 'renderer opengl'; then
+    : >"$OUT/gl.txt"
+    for i in $(seq "$RUNS"); do
+        SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=opengl timed "$OUT/gl.time" "${KZ_PLAY[@]}"
+        SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=software timed "$OUT/sw.time" "${KZ_PLAY[@]}"
+        g=$(cpu_of "$OUT/gl.time"); w=$(cpu_of "$OUT/sw.time")
+        echo "$g $w" >>"$OUT/gl.txt"
+        echo "   run $i: CPU s opengl $g, software $w; peak RSS MB opengl" \
+             "$(( $(rss_of "$OUT/gl.time") / 1024 )), software $(( $(rss_of "$OUT/sw.time") / 1024 ))"
+    done
+    r_gl=$(awk '{ if ($2 > 0) print $1 / $2 }' "$OUT/gl.txt" | median)
+    printf "   => CPU opengl / software: median %.2fx (llvmpipe does on the CPU what a GPU would)\n" \
+        "$r_gl"
+else
+    echo "   no OpenGL renderer here (SDL offscreen + EGL): skipped"
+fi
+
 echo
 echo "summary: untimed vs mpv ${r_mpv}x, vs raw ${r_raw}x; CPU vs ffplay ${r_cpu}x," \
      "vs raw decode ${r_raw1}x (1 thread) ${r_raw2}x (2);" \
-     "RSS vs ffplay ${r_rss}x; dropped $drops; first frame vs ffplay ${r_first}x"
+     "RSS vs ffplay ${r_rss}x; dropped $drops; first frame vs ffplay ${r_first}x;" \
+     "opengl (llvmpipe) vs software ${r_gl}x"

@@ -198,8 +198,10 @@ int kz_cmd_render(int argc, char **argv)
         for (int i = 0; i < p.n_zones; i++)
             printf(" %s=%s", p.zones[i].def->name,
                    p.zones[i].cur.item ? p.zones[i].cur.item->id : "standby");
-        if (a.warm)
-            printf(reused ? " (unchanged since the last moment drawn)" : " (drawn)");
+        if (a.warm && reused)
+            printf(" (unchanged since the last moment drawn)");
+        else if (a.warm) /* a partial frame redraws only the zones that changed */
+            printf(" (drawn: %d of %d zones)", p.zones_redrawn, p.n_zones);
         printf("\n");
     }
     kz_player_close(&p);

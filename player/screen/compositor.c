@@ -448,6 +448,54 @@ static int skip_clear(kz_player *p, kz_us now)
     return 0;
 }
 
+/* Whether zone z draws every pixel of its rectangle at now: the standby slide of the main
+ * zone, an opaque background, or an item whose plugin says so. */
+static int zone_opaque(kz_player *p, int i, kz_us now)
+{
+    kz_zone_state *z = &p->zones[i];
+    kz_slot s;
+    zone_slot_at(p, z, now, &s);
+    if (z->def->background.a == 255)
+        return 1;
+    if (!s.item)
+        return i == 0 || !strcmp(z->def->name, "main");
+    return kz_host_opaque(s.item);
+}
+
+/* Which zones a frame must draw when the output still holds the last frame (keeps_output):
+ * those whose picture changed (now past their `until`), and every zone above one of those
+ * that overlaps it (it is drawn over the new pixels). Only opaque zones can be drawn over
+ * their old pixels: a translucent one would blend onto its own last picture. Returns the
+ * number of zones to draw (z->redraw set), or -1 when the whole frame must be drawn. */
+static int partial_set(kz_player *p, kz_us now)
+{
+    const kz_drawn *d = &p->drawn;
+    if (!p->keeps_output || !d->valid || now < d->at || d->layout != p->layout ||
+        p->intr.active || d->intr_active || p->skipped.item != d->skipped.item ||
+        p->skipped.start != d->skipped.start)
+        return -1;
+    int n = 0;
+    for (int i = 0; i < p->n_zones; i++) {
+        kz_zone_state *z = &p->zones[i];
+        z->redraw = z->clip.w > 0 && z->clip.h > 0 && now >= z->until;
+    }
+    for (int changed = 1; changed;) { /* zones above a redrawn one that overlap it */
+        changed = 0;
+        for (int i = 0; i < p->n_zones; i++)
+            for (int j = i + 1; p->zones[i].redraw && j < p->n_zones; j++)
+                if (!p->zones[j].redraw && p->zones[j].clip.w > 0 &&
+                    SDL_HasIntersection(&p->zones[i].clip, &p->zones[j].clip))
+                    p->zones[j].redraw = changed = 1;
+    }
+    for (int i = 0; i < p->n_zones; i++)
+        if (p->zones[i].redraw) {
+            if (!zone_opaque(p, i, now))
+                return -1;
+            n++;
+        }
+    return n;
+}
+
 int kz_player_draw(kz_player *p, kz_us now)
 {
     SDL_Renderer *r = p->renderer;
@@ -459,21 +507,55 @@ int kz_player_draw(kz_player *p, kz_us now)
     SDL_SetRenderTarget(r, frame);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-    if (!skip_clear(p, now)) {
-        if (!frame) { /* black overscan margins, then draw inside them */
-            SDL_RenderSetViewport(r, NULL);
-            SDL_RenderClear(r);
+    /* A partial frame: the output still shows the last frame, and only the zones that
+     * changed (and what lies over them) are drawn again — a ticker moving beside a video
+     * does not make the video's zone be copied again. Each such zone is opaque, so it
+     * replaces its rectangle whole; the frame is the one a whole redraw gives (the warm
+     * golden frames compare them). Should an item fail while drawing, the frame is drawn
+     * again whole. */
+    long failures = p->slot_failures;
+    int partial = partial_set(p, now);
+    if (partial >= 0) {
+        if (!frame)
             SDL_RenderSetViewport(r, &p->inset);
-        } else {
-            SDL_RenderClear(r);
+        for (int i = 0; i < p->n_zones; i++) {
+            kz_zone_state *z = &p->zones[i];
+            z->uncleared = z->redraw; /* opaque: a failed item clears its zone (draw_zone) */
+            if (z->redraw) {
+                kz_slot s;
+                zone_slot_at(p, z, now, &s);
+                z->covers = s.item;
+                draw_zone(p, z, now, frame);
+            }
         }
+        if (p->slot_failures != failures) {
+            p->drawn.valid = 0;
+            return kz_player_draw(p, now);
+        }
+        p->partial_frames++;
+    } else {
+        for (int i = 0; i < p->n_zones; i++)
+            p->zones[i].redraw = 1;
+        partial = p->n_zones;
+        if (!skip_clear(p, now)) {
+            if (!frame) { /* black overscan margins, then draw inside them */
+                SDL_RenderSetViewport(r, NULL);
+                SDL_RenderClear(r);
+                SDL_RenderSetViewport(r, &p->inset);
+            } else {
+                SDL_RenderClear(r);
+            }
+        } else if (!frame) {
+            SDL_RenderSetViewport(r, &p->inset);
+        }
+        for (int i = 0; i < p->n_zones; i++)
+            draw_zone(p, &p->zones[i], now, frame);
     }
+    p->zones_redrawn = partial;
     kz_us until = KZ_CHANGE_NEVER;
-    for (int i = 0; i < p->n_zones; i++) {
-        draw_zone(p, &p->zones[i], now, frame);
+    for (int i = 0; i < p->n_zones; i++)
         if (p->zones[i].until < until)
             until = p->zones[i].until;
-    }
     if (p->intr.active && p->intr.until && now >= p->intr.until)
         kz_player_interrupt(p, NULL, 0, now);
     if (p->intr.active) {

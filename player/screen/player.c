@@ -207,6 +207,13 @@ int kz_player_open_display(kz_player *p)
         kz_log(LOG, KZ_LOG_INFO, "display %dx%d, renderer %s, rotation %d", p->out_w, p->out_h,
                ri.name, rot);
     }
+    /* The software renderer draws into a surface that keeps its pixels from one frame to the
+     * next (the window's surface, or the headless one), as a rotation's target texture does:
+     * a frame may then redraw only the zones that changed (compositor.c). A GPU renderer's
+     * back buffer is undefined after a present, so it always gets whole frames. */
+    SDL_RendererInfo info;
+    p->keeps_output = SDL_GetRendererInfo(p->renderer, &info) == 0 &&
+                      strcmp(info.name, "software") == 0 && !getenv("KIZUNA_WHOLE_FRAMES");
     /* Overscan: the frame is drawn inside equal margins; the margins stay black. */
     int mx = p->cfg.overscan_is_px ? p->cfg.overscan_px : (int)(p->out_w * p->cfg.overscan / 100);
     int my = p->cfg.overscan_is_px ? p->cfg.overscan_px : (int)(p->out_h * p->cfg.overscan / 100);
@@ -358,6 +365,10 @@ int kz_player_run(kz_player *p)
             else if (ev.type == SDL_KEYDOWN &&
                      (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q))
                 p->quit = 1;
+            else if (ev.type == SDL_WINDOWEVENT && (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                                                    ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                                                    ev.window.event == SDL_WINDOWEVENT_RESTORED))
+                p->drawn.valid = 0; /* the window's pixels may be gone: draw it all again */
         }
         kz_watch_frame(watch, p);
         if (sig_reload || p->reload) {

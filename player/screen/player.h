@@ -87,6 +87,7 @@ typedef struct kz_zone_state {
     const kz_item *covers;   /* this frame was not cleared: the item expected to cover it */
     int uncleared;
     kz_us until;             /* the zone's picture drawn last stays until this instant */
+    int redraw;              /* this frame: drawn again (kz_player_draw's partial frames) */
 } kz_zone_state;
 
 /* The frame drawn last and what it depends on: it stays valid for at <= now < until as long
@@ -134,6 +135,10 @@ struct kz_player {
     kz_drawn drawn;          /* the last frame composed (kz_player_changed) */
     int idle;                /* the run loop composed nothing in its last turn */
     long idle_turns;         /* turns of the run loop that composed nothing */
+    int keeps_output;        /* the output keeps its pixels between frames (software renderer
+                              * onto its surface): a frame may redraw only what changed */
+    long partial_frames;     /* frames that redrew only some zones */
+    int zones_redrawn;       /* in the last frame */
 };
 
 /* Load config, plugins, fonts and playlists. Returns 0 or an exit code (2 usage, 1 error). */

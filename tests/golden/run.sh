@@ -54,7 +54,12 @@ while read -r name case expect warm; do
         echo "golden: $name: render failed:"; cat "$OUT/$name.log"
         fail=$((fail + 1)); failed="$failed $name"; continue
     fi
+    # draw: the whole frame drawn again; part: only some zones (the output kept the rest)
     got=draw; grep -q "(unchanged since the last moment drawn)" "$OUT/$name.log" && got=reuse
+    if [ $got = draw ] && grep -q "(drawn: [0-9]* of [0-9]* zones)" "$OUT/$name.log"; then
+        n=$(sed -n 's/.*(drawn: \([0-9]*\) of \([0-9]*\) zones).*/\1 \2/p' "$OUT/$name.log")
+        [ "${n% *}" -lt "${n#* }" ] && got=part
+    fi
     if [ "$got" != "$expect" ]; then
         echo "golden: $name: expected the frame to $expect, it did $got"
         fail=$((fail + 1)); failed="$failed $name"
