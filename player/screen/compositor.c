@@ -532,7 +532,6 @@ int kz_player_draw(kz_player *p, kz_us now)
             p->drawn.valid = 0;
             return kz_player_draw(p, now);
         }
-        p->partial_frames++;
     } else {
         for (int i = 0; i < p->n_zones; i++)
             p->zones[i].redraw = 1;

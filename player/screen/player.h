@@ -137,7 +137,6 @@ struct kz_player {
     long idle_turns;         /* turns of the run loop that composed nothing */
     int keeps_output;        /* the output keeps its pixels between frames (software renderer
                               * onto its surface): a frame may redraw only what changed */
-    long partial_frames;     /* frames that redrew only some zones */
     int zones_redrawn;       /* in the last frame */
 };
 
