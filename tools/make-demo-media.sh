@@ -65,14 +65,16 @@ fi
 
 # A 12 s announcement clip, 1280x720 at 30 fps: a slow colour gradient, the month's name
 # and dates fading in, then the two themes. Gentle on purpose: no flashing, slow fades.
+# The same bytes on every machine, because golden frames show it: the gradient's seed is fixed
+# (its default is random) and x264 encodes with one thread (its output depends on the count).
 if [ ! -s "$out/barrier-free-month.mp4" ]; then
-    ff -f lavfi -i "gradients=s=1280x720:r=30:c0=0x0A2342:c1=0x12507A:x0=0:y0=0:x1=1280:y1=720:speed=0.01:d=12" \
+    ff -f lavfi -i "gradients=s=1280x720:r=30:c0=0x0A2342:c1=0x12507A:x0=0:y0=0:x1=1280:y1=720:speed=0.01:d=12:seed=1" \
         -vf "drawtext=fontfile=$regular:textfile=$tmp/pref.txt:fontsize=40:fontcolor=white:x=60:y=50,\
 drawtext=fontfile=$bold:textfile=$tmp/month.txt:fontsize=100:fontcolor=0xFFD23F:x=(w-text_w)/2:y=200:alpha='min(1,t/1.5)',\
 drawtext=fontfile=$bold:textfile=$tmp/dates.txt:fontsize=80:fontcolor=white:x=(w-text_w)/2:y=340:alpha='min(1,max(0,(t-1)/1.5))',\
 drawtext=fontfile=$regular:textfile=$tmp/theme1.txt:fontsize=48:fontcolor=white:x=(w-text_w)/2:y=500:alpha='min(1,max(0,(t-4)/1.5))',\
 drawtext=fontfile=$regular:textfile=$tmp/theme2.txt:fontsize=48:fontcolor=white:x=(w-text_w)/2:y=580:alpha='min(1,max(0,(t-6)/1.5))'" \
-        -c:v libx264 -preset veryfast -crf 26 -pix_fmt yuv420p -movflags +faststart \
+        -c:v libx264 -threads 1 -preset veryfast -crf 26 -pix_fmt yuv420p -movflags +faststart \
         "$tmp/clip.mp4"
     mv "$tmp/clip.mp4" "$out/barrier-free-month.mp4"
 fi

@@ -11,10 +11,12 @@ With CERT and KEY it speaks TLS (a self-signed certificate the player must refus
 the same without one; /slow.xml answers after 20 s; /data.json and /events.csv are data;
 /redirect.xml redirects to /rss.xml, /redirect-file.xml to file:///etc/passwd.
 """
+import datetime
 import http.server
 import socketserver
 import sys
 import time
+import zoneinfo
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>県政ニュース</title>
@@ -26,13 +28,17 @@ ATOM = """<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
 DATA = '{"events":[{"date":"2000-01-01","title":"昔の行事"},{"date":"TODAY","title":"手形除幕式"}]}'
 CSV = "date,title\n2000-01-01,昔の行事\nTODAY,県民の日の催し\n"
 
+# "Today" as the player sees it: its clock runs in its [player] timezone, Asia/Tokyo unless
+# set, not in this machine's zone (between 15:00 and 24:00 UTC the two dates differ).
+TODAY = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d")
+
 FILES = {
     "/rss.xml": (RSS, '"r1"', "application/rss+xml"),
     "/atom.xml": (ATOM, '"a1"', "application/atom+xml"),
     "/bad.xml": (b"<rss><channel><item><title>unclosed</channel>", None, "text/xml"),
-    "/data.json": (DATA.replace("TODAY", time.strftime("%Y-%m-%d")).encode(), '"d1"',
+    "/data.json": (DATA.replace("TODAY", TODAY).encode(), '"d1"',
                    "application/json"),
-    "/events.csv": (CSV.replace("TODAY", time.strftime("%Y-%m-%d")).encode(), None, "text/csv"),
+    "/events.csv": (CSV.replace("TODAY", TODAY).encode(), None, "text/csv"),
 }
 HUGE = b"<rss><channel>" + b"<item><title>x</title></item>" * 110000 + b"</channel></rss>"
 
