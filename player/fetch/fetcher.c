@@ -44,17 +44,28 @@ struct kz_fetcher {
 static const kz_fetch_limits default_limits = {KZ_FETCH_MAX_BYTES, KZ_FETCH_CONNECT_S,
                                                KZ_FETCH_TOTAL_S, NULL};
 
-kz_fetcher *kz_fetcher_new(const char *cache_dir)
+/* libcurl (and through it the TLS library) and libxml2 are started when the first URL is
+ * watched, not when the player opens: a screen without feeds never pays for them (libcurl's
+ * start-up alone touched about 3 MB of libcrypto; docs/performance.md, peak RSS). Not
+ * thread-safe: called on the main thread (watch, probe), and the fetcher thread requests only
+ * URLs watched after it. 0 when ready. */
+static int net_ready(void)
 {
-    static int curl_ready;
-    if (!curl_ready) { /* not thread-safe: the main thread, before any fetcher thread runs */
+    static int state; /* 0 not yet, 1 ready, -1 failed (said once) */
+    if (state == 0) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
             kz_log(LOG, KZ_LOG_ERROR, "libcurl cannot start: nothing will be fetched");
-            return NULL;
+            state = -1;
+        } else {
+            kz_feed_init();
+            state = 1;
         }
-        kz_feed_init();
-        curl_ready = 1;
     }
+    return state > 0 ? 0 : -1;
+}
+
+kz_fetcher *kz_fetcher_new(const char *cache_dir)
+{
     kz_fetcher *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
@@ -72,6 +83,8 @@ const char *kz_fetcher_cache_dir(const kz_fetcher *f) { return f->dir; }
 
 int kz_fetcher_watch(kz_fetcher *f, const char *url, int kind, long poll_s)
 {
+    if (net_ready())
+        return -1;
     if (poll_s < KZ_POLL_MIN_S)
         poll_s = KZ_POLL_MIN_S;
     pthread_mutex_lock(&f->lock);
@@ -184,6 +197,10 @@ int kz_fetch_get(const char *url, const char *etag, const char *last_modified,
         lim = &default_limits;
     if (kz_url_check(url, why, why_n))
         return -1;
+    if (net_ready()) { /* already done by the watch on the fetcher thread's path */
+        snprintf(why, why_n, "libcurl cannot start");
+        return -1;
+    }
     CURL *c = curl_easy_init();
     if (!c) {
         snprintf(why, why_n, "libcurl: no handle");

@@ -31,7 +31,8 @@ typedef struct kz_fetch_limits {
     const int *cancel; /* when non-NULL and set (read atomically), the request stops at once */
 } kz_fetch_limits;
 
-/* cache_dir is copied. NULL on failure (logged). Call on the main thread (library set-up). */
+/* cache_dir is copied. NULL on failure (logged). Call on the main thread; libcurl and libxml2
+ * are started by the first watch, also on the main thread. */
 kz_fetcher *kz_fetcher_new(const char *cache_dir);
 /* The cache folder (borrowed). */
 const char *kz_fetcher_cache_dir(const kz_fetcher *f);

@@ -772,10 +772,16 @@ int kz_text_fit(const char *utf8, int box_w, int box_h, int min_px, int max_px,
 
 /* ---- fonts ------------------------------------------------------------------------------ */
 
+/* A face of the chain is opened the first time a text needs it (face_ready), not when the
+ * chain is read: a screen that shows only clips and pictures never opens a font, and text the
+ * first font covers never opens the fallbacks. Measured on the default chain: the six faces
+ * opened up front cost 5.4 MB of FreeType's heap and about 4 MB of the files' pages
+ * (docs/performance.md, peak RSS). */
 typedef struct kz_face {
     char *file;  /* owned; as written in fonts.ini after resolving */
     int index;   /* face in a collection */
-    TTF_Font *font;
+    TTF_Font *font; /* NULL until opened */
+    int failed;  /* the open failed (said once): the face provides nothing */
     int px;      /* size the font is currently set to */
     int ascent;  /* at px */
     void *map;   /* owned: the file mapped read-only (munmap after TTF_CloseFont) */
@@ -790,7 +796,8 @@ struct kz_fonts {
     char ini[PATH_MAX];
 };
 
-static int face_open(kz_fonts *f, int role, const char *spec)
+/* List a face of the chain: it must exist; it is opened when first needed (face_ready). */
+static int face_add(kz_fonts *f, int role, const char *spec)
 {
     char path[2 * PATH_MAX + 2];
     int index = 0;
@@ -807,45 +814,53 @@ static int face_open(kz_fonts *f, int role, const char *spec)
                "fonts-noto-cjk and fonts-dejavu-core provide the default chain)", f->ini, path);
         return 0;
     }
+    kz_face *nc = realloc(f->chain[role], (size_t)(f->n[role] + 1) * sizeof *nc);
+    if (!nc)
+        return -1;
+    f->chain[role] = nc;
+    kz_face *fc = &nc[f->n[role]++];
+    *fc = (kz_face){.file = strdup(path), .index = index};
+    return fc->file ? 0 : -1;
+}
+
+/* Open a listed face if it is not yet: 1 when it can be used, 0 when it cannot (then it is
+ * said once, with the file, and the face provides no glyph: the chain's next one is used). */
+static int face_ready(kz_fonts *f, int role, kz_face *fc)
+{
+    if (fc->font)
+        return 1;
+    if (fc->failed)
+        return 0;
     /* FreeType reads a font in many small pieces; through SDL's file RWops each is an lseek
      * and a read (about 66,000 system calls for the default chain, most of a `kizuna render`'s
      * start-up). Mapped, the pieces are memory reads and only the pages used are loaded. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    size_t map_len = (size_t)st.st_size;
-    void *map = fd >= 0 && map_len && map_len <= INT_MAX
+    int fd = open(fc->file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    size_t map_len = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+    void *map = map_len && map_len <= INT_MAX
                     ? mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, fd, 0)
                     : MAP_FAILED;
     if (fd >= 0)
         close(fd);
     SDL_RWops *rw = map != MAP_FAILED ? SDL_RWFromConstMem(map, (int)map_len) : NULL;
-    TTF_Font *font = rw ? TTF_OpenFontIndexRW(rw, 1, 32, index)
-                        : TTF_OpenFontIndex(path, 32, index);
-    if (!font && map != MAP_FAILED)
-        munmap(map, map_len);
+    TTF_Font *font = rw ? TTF_OpenFontIndexRW(rw, 1, 32, fc->index)
+                        : TTF_OpenFontIndex(fc->file, 32, fc->index);
     if (!font) {
-        kz_log(LOG_TEXT, KZ_LOG_WARN, "%s: font %s (face %d) cannot be opened: %s, skipped",
-               f->ini, path, index, TTF_GetError());
-        return 0;
-    }
-    kz_face *nc = realloc(f->chain[role], (size_t)(f->n[role] + 1) * sizeof *nc);
-    if (!nc) {
-        TTF_CloseFont(font);
         if (map != MAP_FAILED)
             munmap(map, map_len);
-        return -1;
+        kz_log(LOG_TEXT, KZ_LOG_WARN, "%s: font %s (face %d) cannot be opened: %s, skipped",
+               f->ini, fc->file, fc->index, TTF_GetError());
+        fc->failed = 1;
+        return 0;
     }
-    f->chain[role] = nc;
-    kz_face *fc = &nc[f->n[role]++];
-    fc->map = map != MAP_FAILED ? map : NULL;
+    fc->map = map;
     fc->map_len = map_len;
-    fc->file = strdup(path);
-    fc->index = index;
     fc->font = font;
     fc->px = 32;
     fc->ascent = TTF_FontAscent(font);
     if (role == 1 && f->synth_bold)
         TTF_SetFontStyle(font, TTF_STYLE_BOLD);
-    return fc->file ? 0 : -1;
+    return 1;
 }
 
 static int add_list(kz_fonts *f, int role, const char *value)
@@ -859,7 +874,7 @@ static int add_list(kz_fonts *f, int role, const char *value)
         char *e = tok + strlen(tok);
         while (e > tok && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
             *--e = 0;
-        if (*tok && face_open(f, role, tok) < 0) {
+        if (*tok && face_add(f, role, tok) < 0) {
             free(copy);
             return -1;
         }
@@ -979,7 +994,8 @@ void kz_fonts_free(kz_fonts **pf)
     kz_fonts *f = *pf;
     for (int r = 0; r < 2; r++) {
         for (int i = 0; i < f->n[r]; i++) {
-            TTF_CloseFont(f->chain[r][i].font);
+            if (f->chain[r][i].font)
+                TTF_CloseFont(f->chain[r][i].font);
             if (f->chain[r][i].map)
                 munmap(f->chain[r][i].map, f->chain[r][i].map_len);
             free(f->chain[r][i].file);
@@ -1011,15 +1027,25 @@ const char *kz_fonts_file(const kz_fonts *f, int bold, int i)
     return f->chain[bold ? 1 : 0][i].file;
 }
 
-static int face_has(kz_face *fc, uint32_t cp)
+int kz_fonts_open_count(const kz_fonts *f)
 {
-    return TTF_GlyphIsProvided32(fc->font, cp) != 0;
+    int n = 0;
+    for (int r = 0; f && r < 2; r++)
+        for (int i = 0; i < f->n[r]; i++)
+            n += f->chain[r][i].font != NULL;
+    return n;
+}
+
+static int face_has(kz_fonts *f, int role, int i, uint32_t cp)
+{
+    kz_face *fc = &f->chain[role][i];
+    return face_ready(f, role, fc) && TTF_GlyphIsProvided32(fc->font, cp) != 0;
 }
 
 static int first_font(kz_fonts *f, int role, uint32_t cp)
 {
     for (int i = 0; i < f->n[role]; i++)
-        if (face_has(&f->chain[role][i], cp))
+        if (face_has(f, role, i, cp))
             return i;
     return -1;
 }
@@ -1077,7 +1103,7 @@ static void fonts_for(void *ctx, const uint32_t *cps, size_t n, int bold, int *o
         if (mixed) {
             for (int k = 0; k < f->n[role]; k++) {
                 size_t j = i;
-                while (j < e && (is_space(cps[j]) || face_has(&f->chain[role][k], cps[j])))
+                while (j < e && (is_space(cps[j]) || face_has(f, role, k, cps[j])))
                     j++;
                 if (j == e) {
                     for (j = i; j < e; j++)
@@ -1103,6 +1129,8 @@ static kz_face *face_at(kz_fonts *f, int bold, int font, int px)
     if (font < 0 || font >= f->n[role])
         return NULL;
     kz_face *fc = &f->chain[role][font];
+    if (!face_ready(f, role, fc))
+        return NULL;
     if (fc->px != px) {
         if (TTF_SetFontSize(fc->font, px) < 0)
             return NULL;

@@ -42,6 +42,8 @@ int kz_text_markup_check(const char *s, size_t len, int ruby, size_t *at, const 
 /* Number of fonts in a role's chain, and the file of font i (borrowed; NULL out of range). */
 int kz_fonts_count(const kz_fonts *f, int bold);
 const char *kz_fonts_file(const kz_fonts *f, int bold, int i);
+/* How many faces of the chains are open: a face is opened the first time a text needs it. */
+int kz_fonts_open_count(const kz_fonts *f);
 
 /* Lay out and rasterise into a new ARGB8888 surface (caller frees). The surface is as wide as
  * the widest line (lines are aligned inside it; the caller places the block in its box) and as

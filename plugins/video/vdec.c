@@ -184,6 +184,9 @@ int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *
                                st->codecpar->height, fr, (int)sysconf(_SC_NPROCESSORS_ONLN));
     d->threads = threads > 0 ? threads : plan.threads;
     d->qcap = plan.queue;
+    const char *qenv = getenv("KIZUNA_VIDEO_QUEUE"); /* benchmarks: depth against memory */
+    if (qenv && atoi(qenv) >= 1 && atoi(qenv) <= VD_QUEUE_MAX)
+        d->qcap = atoi(qenv);
     if (hwdec && strcmp(hwdec, "none")) {
         char why[sizeof d->hw_note - 64];
         if (vd_hw_open(codec, st->codecpar, st->time_base, hwdec, &d->dec, &d->hw_fmt,

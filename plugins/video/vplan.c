@@ -7,7 +7,10 @@
  * eight times faster than real time; a second frame thread cost a median 4 % more CPU
  * (0.98-1.20x in five alternating pairs) and 12 MB more peak RSS, and dropped 2 frames late
  * where one thread dropped none. Frame threads hold a frame each in flight, so the queue
- * need not hide decode time, only the main thread's jitter: about 100 ms. */
+ * need not hide decode time, only the main thread's jitter: about 60 ms (2 frames at 30 fps).
+ * Measured: with 2 or 3 queued at 30 fps the queue was always full but the one taken (the
+ * decoder is far ahead) and no frame was late, even beside two busy loops on the two cores;
+ * each frame fewer is 3.1 MB less at 1080p (docs/performance.md, peak RSS). */
 #define VD_PIXELS_PER_THREAD (1920.0 * 1080 * 30)
 #define VD_QUEUE_BYTES (32L << 20)
 
@@ -24,7 +27,7 @@ vd_plan_out vd_plan(enum AVCodecID codec, int w, int h, AVRational fps, int core
     int threads = (int)ceil(px * rate * weight / VD_PIXELS_PER_THREAD - 1e-9);
     int max = cores > 1 ? (cores < 16 ? cores : 16) : 1;
     threads = threads < 1 ? 1 : threads > max ? max : threads;
-    int queue = (int)ceil(rate * 0.1 - 1e-9);
+    int queue = (int)ceil(rate * 0.06 - 1e-9);
     queue = queue < 2 ? 2 : queue > VD_QUEUE_MAX ? VD_QUEUE_MAX : queue;
     double frame_bytes = px * 1.5; /* 8-bit 4:2:0 */
     while (queue > 2 && queue * frame_bytes > VD_QUEUE_BYTES)

@@ -217,6 +217,53 @@ static void bold_and_empty(void **state)
     SDL_FreeSurface(s);
 }
 
+/* Faces open when first needed: none after loading, the first regular one for Latin and kana
+ * (BIZ UD Gothic has them), the bold one for bold text; a face that cannot be opened is
+ * skipped then, and the next one draws. */
+static void faces_open_when_needed(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kz-test-lazy-XXXXXX", ini[64], bad[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(ini, sizeof ini, "%s/fonts.ini", dir);
+    snprintf(bad, sizeof bad, "%s/broken.ttf", dir);
+    FILE *fp = fopen(bad, "w");
+    assert_non_null(fp);
+    fputs("not a font at all", fp);
+    fclose(fp);
+    fp = fopen(ini, "w");
+    assert_non_null(fp);
+    fprintf(fp, "[chain]\nregular = broken.ttf, %s\nbold = %s\n",
+            "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf",
+            "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Bold.ttf");
+    fclose(fp);
+    kz_fonts *f = NULL;
+    assert_int_equal(kz_fonts_load(ini, &f), 0);
+    assert_int_equal(kz_fonts_count(f, 0), 2);
+    assert_int_equal(kz_fonts_open_count(f), 0);
+    kz_text_style st = {.struct_size = sizeof st, .px = 30, .color = {255, 255, 255, 255}};
+    SDL_Surface *s = kz_text_render(f, "Kumamoto くまもと", &st);
+    assert_non_null(s);
+    assert_true(s->w > 100);
+    SDL_FreeSurface(s);
+    assert_int_equal(kz_fonts_open_count(f), 1); /* broken.ttf failed, BIZ UD Gothic drew */
+    st.bold = 1;
+    s = kz_text_render(f, "Kumamoto", &st);
+    assert_non_null(s);
+    SDL_FreeSurface(s);
+    assert_int_equal(kz_fonts_open_count(f), 2);
+    kz_fonts_free(&f);
+    assert_int_equal(kz_fonts_load("fonts/fonts.ini", &f), 0);
+    s = kz_text_render(f, "熊本 Kumamoto", &st);
+    assert_non_null(s);
+    SDL_FreeSurface(s);
+    assert_int_equal(kz_fonts_open_count(f), 1); /* the fallbacks are never opened */
+    kz_fonts_free(&f);
+    unlink(bad);
+    unlink(ini);
+    rmdir(dir);
+}
+
 static void bad_chains(void **state)
 {
     (void)state;
@@ -245,6 +292,7 @@ int main(void)
         cmocka_unit_test(check_finds_missing_glyphs_in_any_key),
         cmocka_unit_test(render_and_fit),
         cmocka_unit_test(bold_and_empty),
+        cmocka_unit_test(faces_open_when_needed),
         cmocka_unit_test(bad_chains),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

