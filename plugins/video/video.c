@@ -706,9 +706,12 @@ static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
  * frame_surface, ABI minor 7) — one pass over the pixels where the texture path makes two
  * (convert into the texture, then the renderer's copy onto the frame): 8 MB less to write
  * and 8 MB less to read per 1080p frame, and no texture kept. Only where that copy would
- * have been 1:1 and whole (the converted part lies inside the zone's visible part), and
- * with rows aligned for libswscale's vector code, so the pixels are the texture path's
- * (tests/integration/test_video_direct.sh). Returns 1 when the frame is on the output, 0
+ * have been 1:1 and whole (the converted part lies inside the zone's visible part), with a
+ * pitch that is a multiple of 16 bytes. The first pixel need not be aligned: a picture
+ * letterboxed in its zone starts anywhere (x = 115 for the demo's clip on full HD), and
+ * libswscale writes the same pixels there, only with unaligned stores; the pixels are the
+ * texture path's (tests/integration/test_video_direct.sh compares both ways, letterboxed
+ * cases among them). Returns 1 when the frame is on the output, 0
  * when the texture path must draw it, -1 on an error. */
 static int draw_direct(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 {
@@ -729,7 +732,7 @@ static int draw_direct(video *v, SDL_Renderer *r, const SDL_Rect *rect)
     int x = vp.x + v->tex_at.x, y = vp.y + v->tex_at.y;
     ok = ok && x >= 0 && y >= 0 && x + v->tex_at.w <= out->w && y + v->tex_at.h <= out->h;
     uint8_t *dst = ok ? (uint8_t *)out->pixels + (size_t)y * out->pitch + (size_t)x * 4 : NULL;
-    ok = ok && ((uintptr_t)dst & 15) == 0 && (out->pitch & 15) == 0;
+    ok = ok && (out->pitch & 15) == 0;
     int rc = 0;
     if (ok && SDL_RenderFlush(r) == 0 && SDL_LockSurface(out) == 0) {
         /* ARGB8888 has an alpha byte that must read opaque (BGRA: 255); RGB888 ignores it. */

@@ -34,6 +34,22 @@ echo "video direct: $n golden cases with a clip identical both ways, $direct of 
 # edge by 3 pixels, which only the texture path's clipped copy can show.
 [ "$n" -ge 10 ] && [ "$direct" -ge 9 ] || { echo "too few cases took the direct path"; exit 1; }
 
+# A letterboxed clip whose rows start off a 16-byte boundary: the demo's clip fitted into its
+# main zone on a full-HD screen (1689 px wide at x = 115) and on 1280x1024 (x = 0, y = 112 of
+# a 1280 x 720 picture in a 1280 x 901 zone). libswscale writes the same pixels to an
+# unaligned row; it must, and the path must be taken.
+for sz in 1920x1080 1280x1024; do
+    for v in 1 0; do
+        KIZUNA_VIDEO_DIRECT=$v "$KZ" render --config tests/golden/demo/player.ini \
+            --at 2025-02-03T09:02:05.020+09:00 --size $sz --out "$tmp/lb.$v.png" 2>"$tmp/lb.$v.log"
+    done
+    cmp -s "$tmp/lb.1.png" "$tmp/lb.0.png" ||
+        { echo "letterboxed $sz: straight onto the output differs from through the texture"; exit 1; }
+    grep -q '(1 straight onto the output)' "$tmp/lb.1.log" ||
+        { echo "letterboxed $sz: not drawn straight onto the output:"; cat "$tmp/lb.1.log"; exit 1; }
+done
+echo "video direct: the letterboxed demo clip at 1920x1080 and 1280x1024 identical both ways"
+
 # A repeat: the captions force a redraw at 2.05 s while the 10 fps clip still shows the frame
 # of 2.0 s, which went straight onto the output at 2.02 s.
 cfg=tests/golden/captions/player.ini
