@@ -3,26 +3,12 @@
 # arenas, mapped blocks), and the player gives the arenas' free pages back once a day, at the
 # first frame after midnight (docs/performance.md "Memory over days") — not before it.
 set -eu
-KZ=${KZ_BUILD:-build}/kizuna
-export KIZUNA_PLUGINS=${KZ_BUILD:-build}/plugins SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy} SDL_RENDER_DRIVER=software
+. tests/integration/lib.sh
 tmp=$(mktemp -d); pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-mkdir -p "$tmp/pl"
-cat >"$tmp/pl/player.ini" <<INI
-[display]
-size = 320x180
-fullscreen = no
-[paths]
-plugins = $PWD/$KIZUNA_PLUGINS
-playlists = .
-content = .
-fonts = $PWD/fonts/fonts.ini
-logs = $tmp/logs
-[player]
-name = trim-test
-timezone = Asia/Tokyo
-INI
+kz_player_ini "$tmp/pl" 320x180 "logs = $tmp/logs" "[player]" "name = trim-test" \
+    "timezone = Asia/Tokyo"
 cat >"$tmp/pl/loop.ini" <<INI
 [green]
 plugin = color
