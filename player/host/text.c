@@ -853,7 +853,7 @@ static int face_ready(kz_fonts *f, int role, kz_face *fc)
         fc->failed = 1;
         return 0;
     }
-    fc->map = map;
+    fc->map = map != MAP_FAILED ? map : NULL;
     fc->map_len = map_len;
     fc->font = font;
     fc->px = 32;

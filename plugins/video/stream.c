@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
@@ -361,7 +360,7 @@ static int session(vs *s, live_flash *lf, long *got, char *why, size_t whylen)
     dec->thread_count = s->o.threads > 0 ? s->o.threads
                                          : vd_plan(st->codecpar->codec_id, st->codecpar->width,
                                                    st->codecpar->height, rate,
-                                                   (int)sysconf(_SC_NPROCESSORS_ONLN))
+                                                   vd_cores())
                                                .threads;
     dec->thread_type = FF_THREAD_FRAME;
     dec->pkt_timebase = st->time_base;

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <libavutil/avutil.h>
 #include <libavutil/channel_layout.h>
@@ -181,12 +180,13 @@ int vd_open(vd *d, const char *path, int fd, int threads, int loop, const char *
     }
     AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
     vd_plan_out plan = vd_plan(st->codecpar->codec_id, st->codecpar->width,
-                               st->codecpar->height, fr, (int)sysconf(_SC_NPROCESSORS_ONLN));
+                               st->codecpar->height, fr, vd_cores());
     d->threads = threads > 0 ? threads : plan.threads;
     d->qcap = plan.queue;
     const char *qenv = getenv("KIZUNA_VIDEO_QUEUE"); /* benchmarks: depth against memory */
-    if (qenv && atoi(qenv) >= 1 && atoi(qenv) <= VD_QUEUE_MAX)
-        d->qcap = atoi(qenv);
+    int qforced = qenv ? atoi(qenv) : 0;
+    if (qforced >= 1 && qforced <= VD_QUEUE_MAX)
+        d->qcap = qforced;
     if (hwdec && strcmp(hwdec, "none")) {
         char why[sizeof d->hw_note - 64];
         if (vd_hw_open(codec, st->codecpar, st->time_base, hwdec, &d->dec, &d->hw_fmt,

@@ -9,7 +9,7 @@
  *   start      = seconds into the clip where the item begins (default 0)
  *   volume     = 0..100: audio off at 0 (the default), else played through SDL audio
  *   threads    = decoder frame threads, auto or 1..16 (default auto: from the clip's codec,
- *                size and frame rate, vdec.h vd_plan)
+ *                size and frame rate, vplan.h)
  *   untimed    = yes: show every frame once, as fast as render() is called (kizuna bench)
  * or, instead of file, a live source (stream.c; docs/video.md "Live streams"):
  *   stream     = rtsp:// | rtmp:// | http(s)://...m3u8 | http(s)://...
@@ -419,7 +419,7 @@ static int v_prepare(kz_instance *inst, SDL_Renderer *renderer)
         return KZ_ERR;
     /* Untimed (kizuna bench) is as fast as it can go, not real time: auto means every core. */
     int threads = v->threads > 0 || !v->untimed ? v->threads
-                                                 : (int)sysconf(_SC_NPROCESSORS_ONLN);
+                                                 : vd_cores();
     int r = vd_open(&v->dec, v->path, fd, threads, v->loop, hw, pixel_limit(v), err,
                     sizeof err);
     close_clip(fd);
@@ -711,8 +711,8 @@ static int upload(video *v, SDL_Renderer *r, const SDL_Rect *rect)
  * letterboxed in its zone starts anywhere (x = 115 for the demo's clip on full HD), and
  * libswscale writes the same pixels there, only with unaligned stores; the pixels are the
  * texture path's (tests/integration/test_video_direct.sh compares both ways, letterboxed
- * cases among them). Returns 1 when the frame is on the output, 0
- * when the texture path must draw it, -1 on an error. */
+ * cases among them). Returns 1 when the frame is on the output, 0 when the texture path must
+ * draw it, -1 on an error. */
 static int draw_direct(video *v, SDL_Renderer *r, const SDL_Rect *rect)
 {
     if (v->upload_mode != UP_RGB || v->no_direct || !KZ_API_HAS(api(v), frame_surface) ||
@@ -731,14 +731,13 @@ static int draw_direct(video *v, SDL_Renderer *r, const SDL_Rect *rect)
     SDL_RenderGetViewport(r, &vp);
     int x = vp.x + v->tex_at.x, y = vp.y + v->tex_at.y;
     ok = ok && x >= 0 && y >= 0 && x + v->tex_at.w <= out->w && y + v->tex_at.h <= out->h;
-    uint8_t *dst = ok ? (uint8_t *)out->pixels + (size_t)y * out->pitch + (size_t)x * 4 : NULL;
     ok = ok && (out->pitch & 15) == 0;
     int rc = 0;
     if (ok && SDL_RenderFlush(r) == 0 && SDL_LockSurface(out) == 0) {
         /* ARGB8888 has an alpha byte that must read opaque (BGRA: 255); RGB888 ignores it. */
         enum AVPixelFormat to =
             out->format->format == SDL_PIXELFORMAT_ARGB8888 ? AV_PIX_FMT_BGRA : AV_PIX_FMT_BGR0;
-        dst = (uint8_t *)out->pixels + (size_t)y * out->pitch + (size_t)x * 4;
+        uint8_t *dst = (uint8_t *)out->pixels + (size_t)y * out->pitch + (size_t)x * 4;
         rc = convert(v, src, v->tex_at.w, v->tex_at.h, to, dst, out->pitch) == 0 ? 1 : -1;
         SDL_UnlockSurface(out);
     }

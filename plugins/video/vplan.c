@@ -2,6 +2,7 @@
 #include "vplan.h"
 
 #include <math.h>
+#include <unistd.h>
 
 /* Measured on the 2-core box (docs/performance.md): one thread decodes 1080p30 H.264 about
  * eight times faster than real time; a second frame thread cost a median 4 % more CPU
@@ -33,4 +34,10 @@ vd_plan_out vd_plan(enum AVCodecID codec, int w, int h, AVRational fps, int core
     while (queue > 2 && queue * frame_bytes > VD_QUEUE_BYTES)
         queue--;
     return (vd_plan_out){threads, queue};
+}
+
+int vd_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 }

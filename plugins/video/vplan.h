@@ -18,5 +18,7 @@ typedef struct vd_plan_out {
  * at least 1, at most one per core (and 16); about 60 ms of frames queued, at least 2, at
  * most 32 MiB of them. w, h <= 0 or fps unknown read as 1920x1080 at 30. */
 vd_plan_out vd_plan(enum AVCodecID codec, int w, int h, AVRational fps, int cores);
+/* The cores online: vd_plan's cores on this machine. */
+int vd_cores(void);
 
 #endif
